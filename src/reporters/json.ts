@@ -1,0 +1,26 @@
+// The JSON report: the documented, stable shape of docs/output.md (version 1; fields are only ever added).
+import type { ScanResult } from '../result.js';
+
+export function renderJson(result: ScanResult): string {
+  const findings = result.findings.map((f) => ({
+    rule: f.rule,
+    name: f.name,
+    severity: f.severity,
+    cwe: f.cwe,
+    owasp: f.owasp,
+    path: f.path,
+    line: f.line,
+    column: f.column,
+    endpoint: f.endpoint,
+    auth: f.auth,
+    model: f.model,
+    fields: f.fields,
+    writable: f.writable,
+    keys: f.keys,
+    trace: f.trace,
+    message: f.message,
+    remediation: f.remediation,
+    fingerprint: f.fingerprint,
+  }));
+  return `${JSON.stringify({ version: 1, findings, errors: result.errors, stats: result.stats }, null, 2)}\n`;
+}

@@ -1,0 +1,130 @@
+// The one result type a scan produces: routes, models, findings and errors. Reporters, the probe
+// and fixes read only this. The JSON shape is documented in docs/output.md; change it only by adding.
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+/** A place in a scanned file: `path` relative to the scan root, 1-based line and column. */
+export interface Location {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface TraceStep {
+  path: string;
+  line: number;
+  column: number;
+  /** What happens at this step, in a few words of code: `request.get_json()`, `setattr(config, k, v)`. */
+  note: string;
+}
+
+export type AuthKind = 'api_key' | 'other' | 'none';
+
+export interface AuthInfo {
+  kind: AuthKind;
+  /** How the key travels, e.g. `header X-API-Key`, `query api_key`, `header Authorization (Bearer)`; or what the other auth is. */
+  via?: string;
+}
+
+export interface Endpoint {
+  methods: string[];
+  /** The URL rule as written in Flask, e.g. `/api/devices/<int:id>`. */
+  rule: string;
+  /** Qualified name of the view function or method, e.g. `app.routes.update_config`. */
+  handler: string;
+  auth: AuthInfo;
+  location: Location;
+}
+
+export type SensitivityCategory = 'privilege' | 'credential' | 'ownership' | 'limit' | 'server-state';
+
+export interface ModelField {
+  name: string;
+  /** Why a caller must not write it; absent for ordinary fields. */
+  sensitive?: SensitivityCategory;
+  primaryKey?: boolean;
+  foreignKey?: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  qualifiedName: string;
+  kind: 'sqlalchemy' | 'marshmallow' | 'pydantic' | 'class';
+  location: Location;
+  fields: ModelField[];
+}
+
+/** The caller's key set at the sink: every key, at most these keys, or every key except these. */
+export interface KeySetInfo {
+  kind: 'any' | 'only' | 'anyBut';
+  names: string[];
+}
+
+export interface TextEdit {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  text: string;
+}
+
+/** A fix as edits, Ruff style. Choosing the fields a client may write needs a human: rarely `safe`. */
+export interface Fix {
+  description: string;
+  applicability: 'safe' | 'unsafe' | 'display-only';
+  edits: TextEdit[];
+}
+
+export interface Finding {
+  rule: string;
+  name: string;
+  severity: Severity;
+  cwe: 'CWE-915';
+  owasp: 'API3:2023';
+  path: string;
+  /** 1-based line and column of the sink statement. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  endpoint: { methods: string[]; rule: string } | null;
+  auth: AuthInfo;
+  /** The model class written, or null when it cannot be resolved. */
+  model: string | null;
+  /** Sorted sensitive fields a caller can write. */
+  fields: string[];
+  /** Sorted fields of the model a caller can write, sensitive or not (empty when the model is unknown). */
+  writable: string[];
+  keys: KeySetInfo;
+  trace: TraceStep[];
+  message: string;
+  remediation: string;
+  fix?: Fix;
+  /** Stable across unrelated edits: rule, path, enclosing function, sink text and fields. */
+  fingerprint: string;
+}
+
+export interface ScanError {
+  path: string;
+  message: string;
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  seconds: number;
+}
+
+export interface ScanResult {
+  version: 1;
+  /** Absolute path of the scanned root; every `path` above is relative to it. */
+  root: string;
+  findings: Finding[];
+  errors: ScanError[];
+  stats: ScanStats;
+  routes: Endpoint[];
+  models: ModelInfo[];
+}
