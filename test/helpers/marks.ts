@@ -1,0 +1,77 @@
+// Semgrep-style expectation marks in fixture files (`# ruleid: MA101 fields=a,b`, `# ok:`, `# todoruleid:`,
+// `# todook:`) and the check of a scan's findings against them, listing every mismatch of a file.
+import type { Finding } from '../../src/result.js';
+
+export type MarkKind = 'ruleid' | 'ok' | 'todoruleid' | 'todook';
+
+export interface Mark {
+  kind: MarkKind;
+  rule: string;
+  /** Sorted fields the finding must name exactly, when the mark says `fields=`. */
+  fields?: string[];
+  /** 1-based line of the mark comment. */
+  markLine: number;
+  /** 1-based line the mark is about: the next line that is neither blank nor a comment. */
+  line: number;
+}
+
+export const RULE_CODES = ['MA101', 'MA102', 'MA103', 'MA104', 'MA105', 'MA106', 'MA107', 'MA201'];
+
+const MARK = /^\s*#\s*(ruleid|ok|todoruleid|todook):\s*(.*)$/;
+const CODE = /^MA\d{3}$/;
+
+/** Parses every mark of a Python source; throws on an unknown rule code or a mark with no code line after it. */
+export function parseMarks(source: string, file = '<source>'): Mark[] {
+  const lines = source.split('\n');
+  const isCode = (text: string) => text.trim() !== '' && !text.trim().startsWith('#');
+  const marks: Mark[] = [];
+  lines.forEach((text, index) => {
+    const match = MARK.exec(text);
+    if (!match) return;
+    const where = `${file}:${index + 1}`;
+    const [codesText, fieldsText] = match[2].split(/\s+fields=/);
+    const target = lines.findIndex((later, j) => j > index && isCode(later));
+    if (target === -1) throw new Error(`${where}: mark with no code line after it`);
+    const fields = fieldsText === undefined ? undefined : fieldsText.trim().split(',').filter(Boolean).sort();
+    for (const rule of codesText.split(',').map((code) => code.trim())) {
+      if (!CODE.test(rule) || !RULE_CODES.includes(rule)) throw new Error(`${where}: unknown rule code ${JSON.stringify(rule)}`);
+      marks.push({ kind: match[1] as MarkKind, rule, fields, markLine: index + 1, line: target + 1 });
+    }
+  });
+  return marks;
+}
+
+type Found = Pick<Finding, 'rule' | 'line' | 'fields'>;
+
+const describe = (f: Found) => `${f.rule} fields=${f.fields.join(',') || '-'}`;
+
+/** Every way `findings` (all of one file) disagree with `marks`, one line each, `file:line: expected ..., got ...`. */
+export function checkMarks(file: string, marks: Mark[], findings: Found[]): string[] {
+  const problems: string[] = [];
+  const at = (line: number, rule: string) => findings.filter((f) => f.line === line && f.rule === rule);
+  const gotAt = (line: number) => findings.filter((f) => f.line === line).map(describe).join('; ') || 'nothing';
+  for (const mark of marks) {
+    const where = `${file}:${mark.line}`;
+    const found = at(mark.line, mark.rule);
+    if (mark.kind === 'ruleid') {
+      const wanted = mark.fields;
+      if (found.length === 0 || (wanted && !found.some((f) => [...f.fields].sort().join() === wanted.join()))) {
+        problems.push(`${where}: expected ${mark.rule}${wanted ? ` fields=${wanted.join(',')}` : ''}, got ${gotAt(mark.line)}`);
+      }
+    } else if (mark.kind === 'ok' && found.length > 0) {
+      problems.push(`${where}: expected no ${mark.rule}, got ${found.map(describe).join('; ')}`);
+    } else if (mark.kind === 'todoruleid' && found.length > 0) {
+      problems.push(`${where}: known miss of ${mark.rule} is now found (${found.map(describe).join('; ')}): promote the mark to ruleid`);
+    } else if (mark.kind === 'todook' && found.length === 0) {
+      problems.push(`${where}: known false positive of ${mark.rule} is gone: promote the mark to ok`);
+    }
+  }
+  // A finding on a line with a mark of its rule was judged above; any other finding is unexpected.
+  const claimed = (f: Found) => marks.some((m) => m.rule === f.rule && m.line === f.line);
+  for (const finding of findings.filter((f) => !claimed(f))) {
+    problems.push(`${file}:${finding.line}: unmarked finding ${describe(finding)}`);
+  }
+  return problems.sort((a, b) => lineNumber(a) - lineNumber(b));
+}
+
+const lineNumber = (problem: string) => Number(/:(\d+):/.exec(problem)?.[1] ?? 0);
