@@ -5,6 +5,8 @@ import { renderText } from './text.js';
 
 export interface RenderOptions {
   color: boolean;
+  /** Source lines by `path:line` (see `collectExcerpts`), for reporters that show code; optional. */
+  excerpts?: Record<string, string>;
 }
 
 export type Reporter = (result: ScanResult, options: RenderOptions) => string;

@@ -1,7 +1,85 @@
-// The terminal report: findings grouped by endpoint, in plain words: what, why, the fields, the fix.
-import type { ScanResult } from '../result.js';
+// The terminal report: findings grouped by endpoint, in plain words: what, why, the fields, the fix;
+// then the files that could not be analysed and a one-line summary. ANSI colour only when asked.
+import type { Finding, ScanResult, Severity, TextEdit } from '../result.js';
 import type { RenderOptions } from './index.js';
+import { authLabel, groupByEndpoint, keySetInWords, summaryLine, whyInWords } from './describe.js';
+import { probeVerdictInWords } from './probe-view.js';
 
-export function renderText(result: ScanResult, _options: RenderOptions): string {
-  return `${result.findings.length} findings\n`;
+const width = 100;
+const labelWidth = 12;
+const ansiPattern = /\x1b\[[0-9;]*m/g;
+
+type Paint = (code: string, text: string) => string;
+const severityColour: Record<Severity, string> = { critical: '1;35', high: '1;31', medium: '1;33', low: '1;36' };
+
+const visibleLength = (text: string) => text.replace(ansiPattern, '').length;
+
+/** Word-wraps `text` to the report width, the first line after `head`, the rest indented as deep as `head`. */
+function wrap(head: string, text: string): string[] {
+  const indent = ' '.repeat(visibleLength(head));
+  const lines: string[] = [];
+  let line = head;
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && visibleLength(line) + 1 + visibleLength(word) > width) {
+      lines.push(line);
+      line = indent + word;
+    } else {
+      line += (empty ? '' : ' ') + word;
+    }
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function editInWords(edit: TextEdit): string {
+  const inserts = edit.line === edit.endLine && edit.column === edit.endColumn;
+  const text = edit.text.replace(/\n$/, '').replaceAll('\n', '⏎');
+  return `${edit.path}:${edit.line}:${edit.column} ${inserts ? 'insert' : 'replace with'} ${text}`;
+}
+
+function renderFinding(finding: Finding, paint: Paint): string[] {
+  const indent = ' '.repeat(labelWidth);
+  const label = (name: string) => `    ${paint('2', `${name}:`.padEnd(labelWidth - 5))} `;
+  const row = (name: string, text: string) => wrap(label(name), text);
+  const badge = paint(severityColour[finding.severity], finding.severity.toUpperCase());
+  const lines = [`  ${badge} ${paint('1', finding.rule)} ${finding.name}  ${paint('36', `${finding.path}:${finding.line}:${finding.column}`)}`];
+  lines.push(...wrap('    ', finding.message));
+  lines.push(...row('Why', whyInWords(finding)));
+  const others = finding.writable.filter((name) => !finding.fields.includes(name));
+  const fields = finding.fields.length === 0 ? 'unknown (model not resolved)' : finding.fields.map((name) => paint('1;31', name)).join(', ');
+  const sensitive = finding.fields.length === 0 ? '' : ' (sensitive)';
+  lines.push(...row('Fields', `${fields}${sensitive}${others.length > 0 ? `; also writable: ${others.join(', ')}` : ''}`));
+  lines.push(...row('Keys', `${keySetInWords(finding.keys)}${finding.model ? ` onto ${finding.model}` : ''}`));
+  const places = finding.trace.map((step) => `${step.path}:${step.line}`);
+  const placeWidth = Math.max(...places.map((place) => place.length));
+  finding.trace.forEach((step, index) => {
+    const head = `${index === 0 ? label('Trace') : indent}${index + 1}. ${paint('36', places[index].padEnd(placeWidth))}  `;
+    lines.push(...wrap(head, step.note));
+  });
+  const verdict = probeVerdictInWords(finding);
+  if (verdict) lines.push(...row('Probe', verdict));
+  lines.push(...row('Fix', finding.remediation));
+  if (finding.fix) {
+    lines.push(...wrap(indent, `Suggested edit (${finding.fix.applicability}): ${finding.fix.description}`));
+    for (const edit of finding.fix.edits) lines.push(...wrap(`${indent}  `, editInWords(edit)));
+  }
+  return lines;
+}
+
+export function renderText(result: ScanResult, options: RenderOptions): string {
+  const paint: Paint = options.color ? (code, text) => `\x1b[${code}m${text}\x1b[0m` : (_code, text) => text;
+  const lines: string[] = [];
+  for (const group of groupByEndpoint(result.findings)) {
+    lines.push(`${paint('1', group.label)} ${paint('2', `· ${authLabel(group.auth)}`)}`);
+    for (const finding of group.findings) lines.push(...renderFinding(finding, paint), '');
+  }
+  if (result.errors.length > 0) {
+    lines.push(paint('1', 'Files that could not be analysed:'));
+    for (const error of result.errors) lines.push(...wrap('  ', `${paint('36', error.path)}: ${error.message}`));
+    lines.push('');
+  }
+  lines.push(paint('1', summaryLine(result)));
+  return `${lines.join('\n')}\n`;
 }

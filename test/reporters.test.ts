@@ -1,0 +1,60 @@
+// Snapshot tests: every reporter over the same sample result, compared exactly with the stored
+// files under test/__snapshots__/ (run with UPDATE_SNAPSHOTS=1 to rewrite them after a deliberate change).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { reporters } from '../src/reporters/index.js';
+import { sampleExcerpts, sampleResult } from './fixtures/sample-result.js';
+
+function matchSnapshot(name: string, actual: string): void {
+  const file = new URL(`./__snapshots__/${name}`, import.meta.url);
+  if (process.env.UPDATE_SNAPSHOTS === '1') {
+    writeFileSync(file, actual);
+    return;
+  }
+  assert.ok(existsSync(file), `no snapshot ${name}; run with UPDATE_SNAPSHOTS=1 to write it`);
+  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from its snapshot; rerun with UPDATE_SNAPSHOTS=1 if the change is intended`);
+}
+
+const plain = { color: false, excerpts: sampleExcerpts };
+
+test('text report of the sample result matches its snapshot', () => {
+  matchSnapshot('sample.txt', reporters.text(sampleResult, plain));
+});
+
+test('coloured text report of the sample result matches its snapshot', () => {
+  matchSnapshot('sample.color.txt', reporters.text(sampleResult, { ...plain, color: true }));
+});
+
+test('JSON report of the sample result matches its snapshot', () => {
+  matchSnapshot('sample.json', reporters.json(sampleResult));
+});
+
+test('text report has no ANSI codes without colour, and fits 100 columns', () => {
+  const text = reporters.text(sampleResult, plain);
+  assert.doesNotMatch(text, /\x1b\[/);
+  for (const line of text.split('\n')) assert.ok(line.length <= 100, `line over 100 columns: ${line}`);
+});
+
+test('coloured text report paints the severity and the sensitive fields', () => {
+  const text = reporters.text(sampleResult, { color: true });
+  assert.match(text, /\x1b\[1;35mCRITICAL\x1b\[0m/);
+  assert.match(text, /\x1b\[1;31mapi_key\x1b\[0m/);
+});
+
+test('text report groups by endpoint, worst first, and ends with the summary line', () => {
+  const text = reporters.text(sampleResult, plain);
+  const headers = text.split('\n').filter((line) => /^[A-Z]+ \//.test(line));
+  assert.deepEqual(headers, [
+    'POST /admin/users · no authentication',
+    'POST /config · API key (header X-API-Key)',
+    'POST /keys · API key (header X-API-Key)',
+    'PATCH /legacy/items/<int:item_id> · other auth (flask_login.login_required)',
+  ]);
+  assert.ok(text.endsWith('4 findings (1 critical, 2 high, 1 medium) in 12 files, 0.21 s; 1 file could not be analysed\n'));
+});
+
+test('text report of a clean scan is one summary line', () => {
+  const clean = { ...sampleResult, findings: [], errors: [], stats: { files: 3, bytes: 900, seconds: 0.046 } };
+  assert.equal(reporters.text(clean, plain), 'No findings in 3 files, 0.05 s\n');
+});
