@@ -1,0 +1,64 @@
+// MA104: query.update(data), update(M).values(**data) and insert(M).values(data) write the caller's keys as columns in bulk.
+import type { Rule } from './rule.js';
+import { fieldWriteMessage } from './describe.js';
+import { API_KEY_IS_NOT_AUTHORISATION, COMMON_FAQ, CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
+
+const MODEL = `class Account(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), nullable=False)
+    email = db.Column(db.String(120))
+    credit_limit = db.Column(db.Integer, default=0)
+    is_admin = db.Column(db.Boolean, default=False)
+`;
+
+export const bulkUpdateFromRequest: Rule = {
+  code: 'MA104',
+  name: 'bulk-update-from-request',
+  docs: {
+    summary: 'The request body is passed as the column values of a bulk UPDATE or INSERT, so the caller chooses which columns are written.',
+    whatItDoes:
+      'Flags `Model.query.filter_by(...).update(data)`, `session.query(Model).update(data)`, `update(Model).values(**data)` and ' +
+      '`insert(Model).values(data)` when `data` holds keys the caller chose, and reports the sensitive columns those keys reach.',
+    whyBad:
+      'A bulk update turns each key into `SET column = value` with no per-attribute code in between: the client sends `is_admin` or `credit_limit` ' +
+      'and the database stores it. These statements also skip ORM events and validators, so defences placed there do not run. ' +
+      API_KEY_IS_NOT_AUTHORISATION,
+    example: flaskApp('', `${MODEL}
+
+@app.put("/accounts/<int:account_id>")
+@require_api_key
+def update_account(account_id):
+    Account.query.filter_by(id=account_id).update(request.get_json())
+    db.session.commit()
+    return jsonify(updated=account_id)`),
+    useInstead: flaskApp('', `${MODEL}
+EDITABLE_FIELDS = ("name", "email")
+
+
+@app.put("/accounts/<int:account_id>")
+@require_api_key
+def update_account(account_id):
+    data = request.get_json()
+    changes = {key: data[key] for key in EDITABLE_FIELDS if key in data}
+    Account.query.filter_by(id=account_id).update(changes)
+    db.session.commit()
+    return jsonify(updated=account_id)`),
+    references: [
+      CWE_915,
+      OWASP_API3,
+      OWASP_CHEAT_SHEET,
+      'SQLAlchemy ORM-enabled UPDATE and DELETE — https://docs.sqlalchemy.org/en/20/orm/queryguide/dml.html',
+    ],
+    faq: [
+      ...COMMON_FAQ,
+      {
+        question: 'Does a `@validates` hook or a model event stop bad values?',
+        answer:
+          'No. Bulk `UPDATE`/`INSERT` statements go straight to SQL and bypass per-object validators and attribute events. ' +
+          'Build the values dict from an allowlist before the statement, as above.',
+      },
+    ],
+  },
+  claims: (hit) => hit.kind === 'query-update' && hit.bound === undefined,
+  message: (hit, fields) => fieldWriteMessage(hit, fields, 'become the column values of a bulk update'),
+};
