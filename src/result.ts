@@ -127,4 +127,10 @@ export interface ScanResult {
   stats: ScanStats;
   routes: Endpoint[];
   models: ModelInfo[];
+  /** Paths (relative to `root`) of the Python files read, sorted; the CLI reads their ignore comments. */
+  files?: string[];
+  /** Findings a `# massassign: ignore` comment silenced; set by the CLI's policy step, never in `findings`. */
+  suppressed?: Finding[];
+  /** How many findings a `--baseline` file already held; set by the CLI's policy step, never in `findings`. */
+  baselined?: number;
 }
