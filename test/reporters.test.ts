@@ -30,6 +30,10 @@ test('JSON report of the sample result matches its snapshot', () => {
   matchSnapshot('sample.json', reporters.json(sampleResult));
 });
 
+test('SARIF report of the sample result matches its snapshot', () => {
+  matchSnapshot('sample.sarif', reporters.sarif(sampleResult));
+});
+
 test('text report has no ANSI codes without colour, and fits 100 columns', () => {
   const text = reporters.text(sampleResult, plain);
   assert.doesNotMatch(text, /\x1b\[/);

@@ -1,6 +1,7 @@
 // The reporter registry: one pure function per output format, each over the same ScanResult.
 import type { ScanResult } from '../result.js';
 import { renderJson } from './json.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export interface RenderOptions {
@@ -14,6 +15,7 @@ export type Reporter = (result: ScanResult, options: RenderOptions) => string;
 export const reporters = {
   text: renderText,
   json: renderJson,
+  sarif: renderSarif,
 } satisfies Record<string, Reporter>;
 
 export type ReporterName = keyof typeof reporters;

@@ -1,0 +1,97 @@
+// The SARIF 2.1.0 report: one run, every rule in tool.driver, and per finding its sink location, the
+// source-to-sink trace as a code flow, the model and route as related locations, fixes and a fingerprint.
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import type { Finding, Location, ScanResult, TextEdit, TraceStep } from '../result.js';
+import { allRules } from '../rules/index.js';
+import { authLabel, endpointLabel, keySetInWords } from './describe.js';
+import { probeOf } from './probe-view.js';
+import { sarifLevel, sarifRule, securitySeverity } from './sarif-rules.js';
+
+const srcRoot = '%SRCROOT%';
+/** The partialFingerprints key: massassign's own stable fingerprint (rule, path, function, sink text, fields). */
+export const fingerprintKey = 'massassignFindingHash/v1';
+
+const artifact = (path: string): Sarif.ArtifactLocation => ({ uri: path.split('/').map(encodeURIComponent).join('/'), uriBaseId: srcRoot });
+
+function physical(path: string, region: Sarif.Region): Sarif.Location {
+  return { physicalLocation: { artifactLocation: artifact(path), region } };
+}
+
+const span = (place: Pick<Location, 'line' | 'column' | 'endLine' | 'endColumn'>): Sarif.Region => ({
+  startLine: place.line,
+  startColumn: place.column,
+  endLine: place.endLine,
+  endColumn: place.endColumn,
+});
+
+function codeFlow(trace: TraceStep[]): Sarif.CodeFlow {
+  const locations = trace.map((step, index): Sarif.ThreadFlowLocation => ({
+    location: { ...physical(step.path, { startLine: step.line, startColumn: step.column }), message: { text: step.note } },
+    executionOrder: index + 1,
+  }));
+  return { threadFlows: [{ locations }] };
+}
+
+function relatedLocations(finding: Finding, result: ScanResult): Sarif.Location[] {
+  const related: Sarif.Location[] = [];
+  const model = result.models.find((m) => m.name === finding.model);
+  if (model) related.push({ ...physical(model.location.path, span(model.location)), id: 1, message: { text: `model ${model.name}` } });
+  const endpoint = finding.endpoint;
+  const route = endpoint && result.routes.find((r) => r.rule === endpoint.rule && endpoint.methods.every((m) => r.methods.includes(m)));
+  if (route) related.push({ ...physical(route.location.path, span(route.location)), id: 2, message: { text: `route ${endpointLabel(route)}` } });
+  return related;
+}
+
+function sarifFix(description: string, edits: TextEdit[]): Sarif.Fix {
+  const paths = [...new Set(edits.map((edit) => edit.path))];
+  const artifactChanges = paths.map((path) => ({
+    artifactLocation: artifact(path),
+    replacements: edits.filter((edit) => edit.path === path).map((edit) => ({ deletedRegion: span(edit), insertedContent: { text: edit.text } })),
+  }));
+  return { description: { text: description }, artifactChanges };
+}
+
+function sarifResult(finding: Finding, result: ScanResult, ruleIndex: Map<string, number>): Sarif.Result {
+  const probe = probeOf(finding);
+  const index = ruleIndex.get(finding.rule);
+  return {
+    ruleId: finding.rule,
+    ...(index === undefined ? {} : { ruleIndex: index }),
+    level: sarifLevel[finding.severity],
+    message: { text: finding.message },
+    locations: [physical(finding.path, span(finding))],
+    codeFlows: finding.trace.length > 0 ? [codeFlow(finding.trace)] : undefined,
+    relatedLocations: relatedLocations(finding, result),
+    partialFingerprints: { [fingerprintKey]: finding.fingerprint },
+    fixes: finding.fix ? [sarifFix(finding.fix.description, finding.fix.edits)] : undefined,
+    properties: {
+      severity: finding.severity,
+      'security-severity': securitySeverity[finding.severity],
+      endpoint: endpointLabel(finding.endpoint),
+      auth: authLabel(finding.auth),
+      model: finding.model,
+      fields: finding.fields,
+      writable: finding.writable,
+      keys: keySetInWords(finding.keys),
+      remediation: finding.remediation,
+      ...(probe ? { probe } : {}),
+    },
+  };
+}
+
+function notification(error: ScanResult['errors'][number]): Sarif.Notification {
+  return { level: 'error', message: { text: error.message }, locations: [{ physicalLocation: { artifactLocation: artifact(error.path) } }] };
+}
+
+export function renderSarif(result: ScanResult): string {
+  const ruleIndex = new Map(allRules.map((rule, index) => [rule.code, index]));
+  const run: Sarif.Run = {
+    tool: { driver: { name: 'massassign', rules: allRules.map(sarifRule) } },
+    originalUriBaseIds: { [srcRoot]: { uri: pathToFileURL(`${result.root.replace(/\/$/, '')}/`).href } },
+    invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.errors.map(notification) }],
+    results: result.findings.map((finding) => sarifResult(finding, result, ruleIndex)),
+  };
+  const log: Sarif.Log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
