@@ -23,7 +23,7 @@ export const bulkUpdateFromRequest: Rule = {
       'A bulk update turns each key into `SET column = value` with no per-attribute code in between: the client sends `is_admin` or `credit_limit` ' +
       'and the database stores it. These statements also skip ORM events and validators, so defences placed there do not run. ' +
       API_KEY_IS_NOT_AUTHORISATION,
-    example: flaskApp('', `${MODEL}
+    example: flaskApp(`${MODEL}
 
 @app.put("/accounts/<int:account_id>")
 @require_api_key
@@ -31,7 +31,7 @@ def update_account(account_id):
     Account.query.filter_by(id=account_id).update(request.get_json())
     db.session.commit()
     return jsonify(updated=account_id)`),
-    useInstead: flaskApp('', `${MODEL}
+    useInstead: flaskApp(`${MODEL}
 EDITABLE_FIELDS = ("name", "email")
 
 

@@ -5,7 +5,7 @@ import { API_KEY_IS_NOT_AUTHORISATION, API_KEY_FAQ, CWE_915, FALSE_POSITIVE_FAQ,
 
 /** The key-issuing app, with `check` (the lines that vet the requested scope) before the key is created. */
 function issueKeyApp(constants: string, check: string): string {
-  return flaskApp('import secrets', `${constants}
+  return flaskApp(`${constants}
 @app.post("/keys")
 @require_api_key
 def issue_key():
@@ -13,7 +13,7 @@ def issue_key():
 ${check}    key = ApiKey(key=secrets.token_urlsafe(32), scope=requested)
     db.session.add(key)
     db.session.commit()
-    return jsonify(id=key.id, key=key.key, scope=key.scope), 201`);
+    return jsonify(id=key.id, key=key.key, scope=key.scope), 201`, { stdlib: 'import secrets' });
 }
 
 export const clientChosenScope: Rule = {
@@ -31,7 +31,7 @@ export const clientChosenScope: Rule = {
       API_KEY_IS_NOT_AUTHORISATION,
     example: issueKeyApp('', ''),
     useInstead: issueKeyApp(
-      'GRANTABLE_SCOPES = {"config:read", "config:write"}\n\n\n',
+      'GRANTABLE_SCOPES = {"config:read", "config:write"}\n\n',
       `    caller_scopes = set(g.api_key.scope.split())
     if requested not in GRANTABLE_SCOPES or requested not in caller_scopes:
         abort(403)

@@ -9,13 +9,6 @@ const MODEL = `class Project(db.Model):
     description = db.Column(db.Text)
     owner_id = db.Column(db.Integer, db.ForeignKey("api_key.id"), nullable=False)
     is_public = db.Column(db.Boolean, default=False)
-
-
-def find_project(project_id):
-    project = db.session.get(Project, project_id)
-    if project is None or project.owner_id != g.api_key.id:
-        abort(404)
-    return project
 `;
 
 export const dictUpdateFromRequest: Rule = {
@@ -26,39 +19,37 @@ export const dictUpdateFromRequest: Rule = {
     whatItDoes:
       'Flags `obj.__dict__.update(data)` and `vars(obj).update(data)` when `data` holds keys the caller chose, and reports the sensitive fields of the object\'s model those keys reach.',
     whyBad:
-      'Updating `__dict__` is a setattr loop with no filter at all: it skips properties and validators and can overwrite any attribute, ' +
-      'including ones the code trusts later in the same request (`owner_id`, `is_public`) and, on SQLAlchemy models, the `_sa_instance_state` bookkeeping itself. ' +
+      'Updating `__dict__` is a setattr loop with no filter at all, one that also skips properties, validators and SQLAlchemy\'s attribute instrumentation. ' +
+      'On a new SQLAlchemy object the INSERT reads every column from `__dict__`, so the client\'s `owner_id` replaces the one the server set and `is_public` is stored as sent. ' +
       API_KEY_IS_NOT_AUTHORISATION,
-    example: flaskApp('', `${MODEL}
+    example: flaskApp(`${MODEL}
 
-@app.patch("/projects/<int:project_id>")
+@app.post("/projects")
 @require_api_key
-def update_project(project_id):
-    project = find_project(project_id)
+def create_project():
+    project = Project(owner_id=g.api_key.id)
     project.__dict__.update(request.get_json())
+    db.session.add(project)
     db.session.commit()
-    return jsonify(title=project.title, is_public=project.is_public)`),
-    useInstead: flaskApp('', `${MODEL}
+    return jsonify(id=project.id), 201`),
+    useInstead: flaskApp(`${MODEL}
 
-@app.patch("/projects/<int:project_id>")
+@app.post("/projects")
 @require_api_key
-def update_project(project_id):
-    project = find_project(project_id)
+def create_project():
     data = request.get_json()
-    if "title" in data:
-        project.title = data["title"]
-    if "description" in data:
-        project.description = data["description"]
+    project = Project(title=data["title"], description=data.get("description"), owner_id=g.api_key.id)
+    db.session.add(project)
     db.session.commit()
-    return jsonify(title=project.title, is_public=project.is_public)`),
+    return jsonify(id=project.id), 201`),
     references: [CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, 'Python data model: object.__dict__ — https://docs.python.org/3/reference/datamodel.html#object.__dict__'],
     faq: [
       ...COMMON_FAQ,
       {
         question: 'SQLAlchemy does not track changes made through `__dict__`; is this still a problem?',
         answer:
-          'Yes. The overwritten values are what the rest of the request sees: the response, later permission checks and any attribute set normally afterwards. ' +
-          'Whether a write reaches the database depends on what else changes, which is no defence. Assign the allowed fields by name.',
+          'Yes. On a new object the INSERT takes every column from `__dict__`, so all the values are stored. On a loaded object the untracked values are ' +
+          'what the rest of the request sees (permission checks, the response) until the session expires them. Assign the allowed fields by name.',
       },
     ],
   },

@@ -23,7 +23,7 @@ export const kwargsFromRequest: Rule = {
       "SQLAlchemy's declarative constructor sets every keyword argument that names a mapped attribute. Unpacking the request body into it lets the client " +
       'create a record it owns on behalf of someone else (`owner_id`), one that is already trusted (`is_trusted`), or one with a chosen primary key. ' +
       API_KEY_IS_NOT_AUTHORISATION,
-    example: flaskApp('', `${MODEL}
+    example: flaskApp(`${MODEL}
 
 @app.post("/devices")
 @require_api_key
@@ -32,7 +32,7 @@ def create_device():
     db.session.add(device)
     db.session.commit()
     return jsonify(id=device.id), 201`),
-    useInstead: flaskApp('', `${MODEL}
+    useInstead: flaskApp(`${MODEL}
 
 @app.post("/devices")
 @require_api_key

@@ -23,7 +23,7 @@ export const pydanticModelPermitsSensitiveField: Rule = {
       'A pydantic request model looks like an allowlist, but with extra fields allowed it passes every key through, and a model that declares `is_verified` or ' +
       '`owner_id` (often because it is reused for responses) accepts them from the client. `.dict()` then hands them to the database model. ' +
       API_KEY_IS_NOT_AUTHORISATION,
-    example: flaskApp('from pydantic import BaseModel, Extra', `${MODEL}
+    example: flaskApp(`${MODEL}
 
 class WebhookIn(BaseModel):
     url: str
@@ -42,8 +42,8 @@ def create_webhook():
         setattr(webhook, key, value)
     db.session.add(webhook)
     db.session.commit()
-    return jsonify(id=webhook.id), 201`),
-    useInstead: flaskApp('from pydantic import BaseModel, Extra', `${MODEL}
+    return jsonify(id=webhook.id), 201`, { libraries: 'from pydantic import BaseModel, Extra' }),
+    useInstead: flaskApp(`${MODEL}
 
 class WebhookIn(BaseModel):
     url: str
@@ -51,6 +51,11 @@ class WebhookIn(BaseModel):
 
     class Config:
         extra = Extra.forbid
+
+
+@app.errorhandler(ValidationError)
+def reject_invalid_body(error):
+    return jsonify(errors=error.errors()), 400
 
 
 @app.post("/webhooks")
@@ -62,7 +67,7 @@ def create_webhook():
         setattr(webhook, key, value)
     db.session.add(webhook)
     db.session.commit()
-    return jsonify(id=webhook.id), 201`),
+    return jsonify(id=webhook.id), 201`, { libraries: 'from pydantic import BaseModel, Extra, ValidationError' }),
     references: [
       CWE_915,
       OWASP_API3,

@@ -22,7 +22,7 @@ export const reqparseDeclaresSensitiveArgument: Rule = {
       '`parse_args()` returns every declared argument, so a parser that declares `is_admin` (copied from an admin form, or added "for later") ' +
       'lets any client set it. reqparse checks types, not who may send which argument. ' +
       API_KEY_IS_NOT_AUTHORISATION,
-    example: flaskApp('from flask_restful import reqparse', `${MODEL}
+    example: flaskApp(`${MODEL}
 
 user_parser = reqparse.RequestParser()
 user_parser.add_argument("username", type=str, required=True)
@@ -37,8 +37,8 @@ def create_user():
     user = User(**args)
     db.session.add(user)
     db.session.commit()
-    return jsonify(id=user.id), 201`),
-    useInstead: flaskApp('from flask_restful import reqparse', `${MODEL}
+    return jsonify(id=user.id), 201`, { libraries: 'from flask_restful import reqparse' }),
+    useInstead: flaskApp(`${MODEL}
 
 user_parser = reqparse.RequestParser()
 user_parser.add_argument("username", type=str, required=True)
@@ -52,7 +52,7 @@ def create_user():
     user = User(**args)
     db.session.add(user)
     db.session.commit()
-    return jsonify(id=user.id), 201`),
+    return jsonify(id=user.id), 201`, { libraries: 'from flask_restful import reqparse' }),
     references: [
       CWE_915,
       OWASP_API3,

@@ -23,7 +23,7 @@ export const schemaLoadsSensitiveField: Rule = {
       'A schema is an allowlist only if it lists the right fields. `SQLAlchemyAutoSchema` generates a field for every column, and a hand-written schema ' +
       'shared between reading and writing usually declares `role` or `owner_id` so it can show them; loading with it lets the client write them. ' +
       API_KEY_IS_NOT_AUTHORISATION,
-    example: flaskApp('from marshmallow import Schema, fields', `${MODEL}
+    example: flaskApp(`${MODEL}
 
 class MemberSchema(Schema):
     name = fields.String(required=True)
@@ -38,8 +38,8 @@ def update_member(member_id):
     for key, value in MemberSchema().load(request.get_json(), partial=True).items():
         setattr(member, key, value)
     db.session.commit()
-    return MemberSchema().dump(member)`),
-    useInstead: flaskApp('from marshmallow import RAISE, Schema, fields', `${MODEL}
+    return MemberSchema().dump(member)`, { libraries: 'from marshmallow import Schema, fields' }),
+    useInstead: flaskApp(`${MODEL}
 
 class MemberSchema(Schema):
     name = fields.String(required=True)
@@ -55,6 +55,11 @@ class MemberUpdateSchema(Schema):
     email = fields.Email()
 
 
+@app.errorhandler(ValidationError)
+def reject_invalid_body(error):
+    return jsonify(errors=error.messages), 400
+
+
 @app.patch("/members/<int:member_id>")
 @require_api_key
 def update_member(member_id):
@@ -62,7 +67,7 @@ def update_member(member_id):
     for key, value in MemberUpdateSchema().load(request.get_json()).items():
         setattr(member, key, value)
     db.session.commit()
-    return MemberSchema().dump(member)`),
+    return MemberSchema().dump(member)`, { libraries: 'from marshmallow import RAISE, Schema, ValidationError, fields' }),
     references: [
       CWE_915,
       OWASP_API3,

@@ -24,7 +24,7 @@ export const setattrFromRequest: Rule = {
       'The client picks the attribute names. Alongside `display_name` it can send `api_key`, `rate_limit` or `debug_mode` and the loop writes them, ' +
       'turning an "edit the label" endpoint into "replace the upstream credential and lift the rate limit". ' +
       API_KEY_IS_NOT_AUTHORISATION,
-    example: flaskApp('', `${MODEL}
+    example: flaskApp(`${MODEL}
 
 @app.post("/config")
 @require_api_key
@@ -36,7 +36,7 @@ def update_config():
         setattr(config, key, value)
     db.session.commit()
     return jsonify(display_name=config.display_name)`),
-    useInstead: flaskApp('', `${MODEL}
+    useInstead: flaskApp(`${MODEL}
 EDITABLE_FIELDS = ("display_name",)
 
 

@@ -46,15 +46,15 @@ export const FALSE_POSITIVE_FAQ = {
 export const COMMON_FAQ = [API_KEY_FAQ, DENYLIST_FAQ, LEGITIMATE_FIELDS_FAQ, FALSE_POSITIVE_FAQ];
 
 /**
- * A complete Flask app: the imports, the database, the `ApiKey` table and the `require_api_key`
+ * A complete Flask app: the imports (plus `imports`, standard library first), the database, the `ApiKey` table and the `require_api_key`
  * decorator (key from the `X-API-Key` header, its record on `g.api_key`), followed by `body`.
  */
-export function flaskApp(extraImports: string, body: string): string {
-  return `from functools import wraps
+export function flaskApp(body: string, imports: { stdlib?: string; libraries?: string } = {}): string {
+  return `${imports.stdlib ? `${imports.stdlib}\n` : ''}from functools import wraps
 
 from flask import Flask, abort, g, jsonify, request
 from flask_sqlalchemy import SQLAlchemy
-${extraImports ? `${extraImports}\n` : ''}
+${imports.libraries ? `${imports.libraries}\n` : ''}
 app = Flask(__name__)
 app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///:memory:"
 db = SQLAlchemy(app)
