@@ -17,13 +17,15 @@ export function listInWords(names: readonly string[]): string {
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** `4 findings (1 critical, 2 high, 1 medium) in 12 files, 0.21 s`, plus unreadable files when any. */
+/** `4 findings (1 critical, 2 high, 1 medium) in 12 files, 0.21 s`, plus unreadable files, suppressed and baselined findings when any. */
 export function summaryLine(result: ScanResult): string {
   const counts = severityCounts(result.findings);
   const bySeverity = severities.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
   const findings = result.findings.length === 0 ? 'No findings' : `${plural(result.findings.length, 'finding')} (${bySeverity.join(', ')})`;
   const errors = result.errors.length === 0 ? '' : `; ${plural(result.errors.length, 'file')} could not be analysed`;
-  return `${findings} in ${plural(result.stats.files, 'file')}, ${result.stats.seconds.toFixed(2)} s${errors}`;
+  const suppressed = result.suppressed?.length ? `; ${result.suppressed.length} suppressed` : '';
+  const baselined = result.baselined ? `; ${result.baselined} in baseline` : '';
+  return `${findings} in ${plural(result.stats.files, 'file')}, ${result.stats.seconds.toFixed(2)} s${errors}${suppressed}${baselined}`;
 }
 
 export function endpointLabel(endpoint: { methods: string[]; rule: string } | null): string {

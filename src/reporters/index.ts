@@ -6,6 +6,8 @@ import { renderText } from './text.js';
 
 export interface RenderOptions {
   color: boolean;
+  /** Only the findings: no summary line (`scan --quiet`). */
+  quiet?: boolean;
   /** Source lines by `path:line` (see `collectExcerpts`), for reporters that show code; optional. */
   excerpts?: Record<string, string>;
 }

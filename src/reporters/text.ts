@@ -80,6 +80,6 @@ export function renderText(result: ScanResult, options: RenderOptions): string {
     for (const error of result.errors) lines.push(...wrap('  ', `${paint('36', error.path)}: ${error.message}`));
     lines.push('');
   }
-  lines.push(paint('1', summaryLine(result)));
+  if (!options.quiet) lines.push(paint('1', summaryLine(result)));
   return `${lines.join('\n')}\n`;
 }
