@@ -105,6 +105,19 @@ export interface Finding {
   fix?: Fix;
   /** Stable across unrelated edits: rule, path, enclosing function, sink text and fields. */
   fingerprint: string;
+  /** What the live probe (`scan --probe`) made of this finding; absent when it did not run. */
+  probe?: ProbeVerdict;
+}
+
+/** The live probe's verdict on a static finding: the API stored the fields, only echoed them, refused them, or was not asked. */
+export interface ProbeVerdict {
+  status: 'confirmed' | 'reflected' | 'not confirmed' | 'not probed';
+  /** Why, in plain words: what was sent and what the re-read showed, or why nothing was sent. */
+  reason: string;
+  /** The fields the API stored (confirmed) or echoed (reflected). */
+  fields: string[];
+  /** Every change the probe made for this finding was put back (absent when nothing was sent). */
+  restored?: boolean;
 }
 
 export interface ScanError {
