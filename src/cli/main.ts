@@ -1,6 +1,7 @@
 // The command line, kept thin: parse arguments, call the library, render, and return the exit code.
 import { Command, CommanderError } from 'commander';
 import { registerScanCommand } from './scan-command.js';
+import { registerRulesCommands } from './rules-command.js';
 import { UsageError } from './usage-error.js';
 
 /** Runs the CLI on `argv` (without `node` and the script) and resolves to the exit code: 0 clean, 1 findings, 2 error. */
@@ -13,6 +14,7 @@ export async function run(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const setExitCode = (code: number) => { exitCode = code; };
   registerScanCommand(program, setExitCode);
+  registerRulesCommands(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

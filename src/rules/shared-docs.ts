@@ -45,16 +45,8 @@ export const FALSE_POSITIVE_FAQ = {
 /** The common questions, in the order every rule page shows them after its own. */
 export const COMMON_FAQ = [API_KEY_FAQ, DENYLIST_FAQ, LEGITIMATE_FIELDS_FAQ, FALSE_POSITIVE_FAQ];
 
-/**
- * A complete Flask app: the imports (plus `imports`, standard library first), the database, the `ApiKey` table and the `require_api_key`
- * decorator (key from the `X-API-Key` header, its record on `g.api_key`), followed by `body`.
- */
-export function flaskApp(body: string, imports: { stdlib?: string; libraries?: string } = {}): string {
-  return `${imports.stdlib ? `${imports.stdlib}\n` : ''}from functools import wraps
-
-from flask import Flask, abort, g, jsonify, request
-from flask_sqlalchemy import SQLAlchemy
-${imports.libraries ? `${imports.libraries}\n` : ''}
+/** The app, the `ApiKey` table and the `require_api_key` decorator (key from `X-API-Key`, its record on `g.api_key`). */
+const SKELETON = `
 app = Flask(__name__)
 app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///:memory:"
 db = SQLAlchemy(app)
@@ -78,6 +70,45 @@ def require_api_key(view):
     return wrapper
 
 
-${body.trim()}
 `;
+
+/** A complete Flask app: the imports (plus `imports`, standard library first), the skeleton above, then `body`. */
+export function flaskApp(body: string, imports: { stdlib?: string; libraries?: string } = {}): string {
+  const stdlib = imports.stdlib ? `${imports.stdlib}\n` : '';
+  const libraries = imports.libraries ? `${imports.libraries}\n` : '';
+  return `${stdlib}from functools import wraps\n\nfrom flask import Flask, abort, g, jsonify, request\nfrom flask_sqlalchemy import SQLAlchemy\n${libraries}${SKELETON}${body.trim()}\n`;
 }
+
+/** The part of a `flaskApp` file after the skeleton: what a short listing needs to show. */
+export function appBody(source: string): string {
+  const end = source.indexOf(SKELETON);
+  return end < 0 ? source : source.slice(end + SKELETON.length);
+}
+
+/** The ways to fix mass assignment in Flask, shown with every rule after its own example. */
+export const FLASK_FIXES: { title: string; text: string }[] = [
+  {
+    title: 'An explicit allowlist',
+    text:
+      'Name the fields a client may write, `EDITABLE_FIELDS = ("display_name",)`, and copy only those: ' +
+      '`for key in EDITABLE_FIELDS: if key in data: setattr(obj, key, data[key])`, or pass them by name to the constructor.',
+  },
+  {
+    title: 'A strict marshmallow schema',
+    text:
+      'One input schema per write that declares only the client-writable fields, with `unknown = RAISE`; fields the client may only read are ' +
+      '`dump_only=True`. Load the body with it and write the loaded dict.',
+  },
+  {
+    title: 'A pydantic input model',
+    text:
+      'Only the client-writable fields, and `extra = Extra.forbid` (v1) or `model_config = ConfigDict(extra="forbid")` (v2); ' +
+      'write `body.dict(exclude_unset=True)` / `body.model_dump(exclude_unset=True)`.',
+  },
+  {
+    title: 'Server-set fields',
+    text:
+      "Set ownership, limits and privileges on the server, from the caller's key or from policy (`owner_id=g.api_key.id`), never from the body. " +
+      "A requested scope or role must be in a server-side set of grantable values and among the caller's own.",
+  },
+];

@@ -1,0 +1,15 @@
+// `npm run docs`: writes docs/rules/<name>.md for every rule and docs/rules/README.md, from the rule files.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allRules } from '../src/rules/index.js';
+import { renderRuleMarkdown, renderRulesIndex } from '../src/rules/render-markdown.js';
+
+const folder = join(import.meta.dirname, '..', 'docs', 'rules');
+mkdirSync(folder, { recursive: true });
+const pages = new Map(allRules.map((rule) => [`${rule.name}.md`, renderRuleMarkdown(rule)]));
+pages.set('README.md', renderRulesIndex(allRules));
+for (const file of readdirSync(folder)) {
+  if (file.endsWith('.md') && !pages.has(file)) rmSync(join(folder, file));
+}
+for (const [file, text] of pages) writeFileSync(join(folder, file), text);
+console.log(`wrote ${pages.size} pages to docs/rules`);
