@@ -1,0 +1,69 @@
+// Route and auth discovery: every `# route:` mark in test/fixtures/routes must match one discovered endpoint
+// (methods, rule, auth kind and how the key travels) and no endpoint may go unmarked; plus a self-test.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { scan } from '../src/index.js';
+import { checkRoutes, parseRouteMarks } from './helpers/marks.js';
+
+const repo = join(import.meta.dirname, '..');
+const folder = join(import.meta.dirname, 'fixtures', 'routes');
+const needsEngine = { todo: 'needs the analysis engine' };
+
+for (const name of readdirSync(folder).filter((n) => n.endsWith('.py')).sort()) {
+  test(`routes of ${name}`, needsEngine, async () => {
+    const file = join(folder, name);
+    const marks = parseRouteMarks(readFileSync(file, 'utf8'), relative(repo, file));
+    assert.ok(marks.length > 0, `${name} has no route marks`);
+    const result = await scan({ path: file });
+    const problems = [...result.errors.map((e) => `${e.path}: scan error: ${e.message}`), ...checkRoutes(relative(repo, file), marks, result.routes)];
+    assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
+  });
+}
+
+const source = [
+  '# route: PUT,POST /items/<int:id> auth=api_key via="header X-API-Key"', // 1
+  '@app.route("/items/<int:id>", methods=["POST", "PUT"])',
+  '@require_key',
+  'def write_item(id):', // 4
+  '    pass',
+  'class V(MethodView):',
+  '    # route: GET /v auth=none',
+  '    def get(self):', // 8
+  '        pass',
+  '# route: DELETE /x auth=other',
+  '@app.delete("/x")',
+  'def x():', // 12
+  '    pass',
+].join('\n');
+
+test('route marks: methods sorted, rule, auth and via parsed, each tied to the next def', () => {
+  const brief = parseRouteMarks(source).map((m) => [m.methods.join(','), m.rule, m.auth, m.via ?? '', m.defLine]);
+  assert.deepEqual(brief, [
+    ['POST,PUT', '/items/<int:id>', 'api_key', 'header X-API-Key', 4],
+    ['GET', '/v', 'none', '', 8],
+    ['DELETE', '/x', 'other', '', 12],
+  ]);
+  assert.throws(() => parseRouteMarks('# route: GET /x\ndef f(): pass\n', 'r.py'), /r\.py:1: malformed route mark/);
+  assert.throws(() => parseRouteMarks('x = 1\n# route: GET /x auth=none\n', 'r.py'), /r\.py:2: route mark with no def/);
+});
+
+test('route check: a wrong auth, a missing endpoint and an unmarked one all fail; matches pass', () => {
+  const at = (line: number, methods: string[], rule: string, kind: string, via?: string) => ({ methods, rule, auth: { kind, via }, location: { line } });
+  const marks = parseRouteMarks(source);
+  assert.deepEqual(checkRoutes('r.py', marks, [
+    at(4, ['PUT', 'POST'], '/items/<int:id>', 'api_key', 'header X-API-Key'),
+    at(8, ['GET'], '/v', 'none'),
+    at(12, ['DELETE'], '/x', 'other', 'session'),
+  ]), []);
+  assert.deepEqual(checkRoutes('r.py', marks, [
+    at(4, ['POST', 'PUT'], '/items/<int:id>', 'api_key', 'query api_key'),
+    at(12, ['DELETE'], '/x', 'other'),
+    at(20, ['GET'], '/extra', 'none'),
+  ]), [
+    'r.py:4: expected POST,PUT /items/<int:id> auth=api_key via="header X-API-Key", got POST,PUT /items/<int:id> auth=api_key via="query api_key"',
+    'r.py:8: expected GET /v auth=none, got nothing',
+    'r.py:20: unmarked route GET /extra auth=none',
+  ]);
+});
