@@ -34,6 +34,16 @@ test('SARIF report of the sample result matches its snapshot', () => {
   matchSnapshot('sample.sarif', reporters.sarif(sampleResult));
 });
 
+test('HTML report of the sample result matches its snapshot', () => {
+  matchSnapshot('sample.html', reporters.html(sampleResult, plain));
+});
+
+test('text report prints the probe verdict only when the probe ran', () => {
+  const text = reporters.text(sampleResult, plain);
+  assert.equal(text.match(/Probe: {2}confirmed/g)?.length, 2);
+  assert.match(text, /Probe: {2}confirmed: api_key, debug_mode, rate_limit \(restored\)\. POST \/config stored/);
+});
+
 test('text report has no ANSI codes without colour, and fits 100 columns', () => {
   const text = reporters.text(sampleResult, plain);
   assert.doesNotMatch(text, /\x1b\[/);

@@ -62,6 +62,20 @@ export function whyInWords(finding: Finding): string {
   return `${who} says who calls; it does not limit which fields they write, so every key holder can change them.`;
 }
 
+/** Masks the value of an API-key or Authorization header quoted in free text, whatever the probe already did. */
+export function redactKeyHeaders(text: string): string {
+  return text.replace(/\b(x-api-key|authorization)(["']?\s*[:=]\s*["']?)(?:(?:ApiKey|Bearer|Basic|Token)\s+)?[^\s"',;}&]+/gi, '$1$2[redacted]');
+}
+
+/** `confirmed: api_key, debug_mode (restored). <reason>`, or undefined when the probe did not run. */
+export function probeVerdictInWords(finding: Finding): string | undefined {
+  const probe = finding.probe;
+  if (!probe) return undefined;
+  const fields = probe.fields.length > 0 ? `: ${probe.fields.join(', ')}` : '';
+  const restored = probe.restored === undefined ? '' : probe.restored ? ' (restored)' : ' (NOT restored)';
+  return `${probe.status}${fields}${restored}. ${redactKeyHeaders(probe.reason)}`;
+}
+
 export interface EndpointGroup {
   label: string;
   auth: AuthInfo;

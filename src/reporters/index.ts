@@ -1,5 +1,6 @@
 // The reporter registry: one pure function per output format, each over the same ScanResult.
 import type { ScanResult } from '../result.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
@@ -18,6 +19,7 @@ export const reporters = {
   text: renderText,
   json: renderJson,
   sarif: renderSarif,
+  html: renderHtml,
 } satisfies Record<string, Reporter>;
 
 export type ReporterName = keyof typeof reporters;

@@ -4,8 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Location, ScanResult, TextEdit, TraceStep } from '../result.js';
 import { allRules } from '../rules/index.js';
-import { authLabel, endpointLabel, keySetInWords } from './describe.js';
-import { probeOf } from './probe-view.js';
+import { authLabel, endpointLabel, keySetInWords, redactKeyHeaders } from './describe.js';
 import { sarifLevel, sarifRule, securitySeverity } from './sarif-rules.js';
 
 const srcRoot = '%SRCROOT%';
@@ -53,7 +52,7 @@ function sarifFix(description: string, edits: TextEdit[]): Sarif.Fix {
 }
 
 function sarifResult(finding: Finding, result: ScanResult, ruleIndex: Map<string, number>): Sarif.Result {
-  const probe = probeOf(finding);
+  const probe = finding.probe;
   const index = ruleIndex.get(finding.rule);
   return {
     ruleId: finding.rule,
@@ -75,7 +74,7 @@ function sarifResult(finding: Finding, result: ScanResult, ruleIndex: Map<string
       writable: finding.writable,
       keys: keySetInWords(finding.keys),
       remediation: finding.remediation,
-      ...(probe ? { probe } : {}),
+      ...(probe ? { probe: { ...probe, reason: redactKeyHeaders(probe.reason) } } : {}),
     },
   };
 }

@@ -2,8 +2,7 @@
 // then the files that could not be analysed and a one-line summary. ANSI colour only when asked.
 import type { Finding, ScanResult, Severity, TextEdit } from '../result.js';
 import type { RenderOptions } from './index.js';
-import { authLabel, groupByEndpoint, keySetInWords, summaryLine, whyInWords } from './describe.js';
-import { probeVerdictInWords } from './probe-view.js';
+import { authLabel, groupByEndpoint, keySetInWords, probeVerdictInWords, summaryLine, whyInWords } from './describe.js';
 
 const width = 100;
 const labelWidth = 12;
@@ -81,5 +80,5 @@ export function renderText(result: ScanResult, options: RenderOptions): string {
     lines.push('');
   }
   if (!options.quiet) lines.push(paint('1', summaryLine(result)));
-  return `${lines.join('\n')}\n`;
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

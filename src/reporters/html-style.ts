@@ -1,0 +1,75 @@
+// The HTML report's inline stylesheet: readable on a 1366×768 laptop screen, printable, no external assets.
+export const reportCss = `
+:root { --ink: #1d2330; --muted: #5b6474; --line: #d9dee7; --panel: #f6f8fb; --accent: #2f5fb3;
+  --critical: #8f1239; --high: #c2261f; --medium: #b26a00; --low: #2b6cb0; --ok: #2f7d4f; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 32px 48px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 32px 0 12px; padding-bottom: 6px; border-bottom: 1px solid var(--line); }
+h3 { font-size: 16px; margin: 0; }
+h4 { font-size: 13px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 16px 0 6px; }
+code, pre { font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+a { color: var(--accent); }
+.sub { color: var(--muted); margin: 0; }
+.summary .sub { margin-top: 10px; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 20px; }
+.card { flex: 1 1 130px; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; background: var(--panel); }
+.card .count { display: block; font-size: 26px; font-weight: 700; line-height: 1.2; }
+.card .label { color: var(--muted); font-size: 13px; }
+.card.critical .count { color: var(--critical); } .card.high .count { color: var(--high); }
+.card.medium .count { color: var(--medium); } .card.low .count { color: var(--low); }
+.card.zero .count { color: var(--muted); font-weight: 400; }
+table { width: 100%; border-collapse: collapse; font-size: 14px; }
+th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); background: var(--panel); }
+tr.has-findings td:first-child { box-shadow: inset 3px 0 0 var(--high); }
+tr.has-findings.worst-critical td:first-child { box-shadow: inset 3px 0 0 var(--critical); }
+tr.has-findings.worst-medium td:first-child { box-shadow: inset 3px 0 0 var(--medium); }
+.none { color: var(--muted); }
+.auth-none { color: var(--critical); font-weight: 600; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 700; color: #fff;
+  text-transform: uppercase; letter-spacing: .03em; white-space: nowrap; text-decoration: none; margin: 0 4px 2px 0; }
+.badge.critical { background: var(--critical); } .badge.high { background: var(--high); }
+.badge.medium { background: var(--medium); } .badge.low { background: var(--low); }
+.finding { border: 1px solid var(--line); border-left: 5px solid var(--high); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
+.finding.critical { border-left-color: var(--critical); } .finding.medium { border-left-color: var(--medium); } .finding.low { border-left-color: var(--low); }
+.finding header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 12px; }
+.finding .where { color: var(--muted); font-size: 13px; margin-left: auto; }
+.finding .message { font-size: 16px; margin: 10px 0 4px; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0 0; font-size: 14px; }
+.facts dt { color: var(--muted); } .facts dd { margin: 0; }
+.fields { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; padding: 0; margin: 0; }
+.field { border: 1px solid var(--line); border-radius: 6px; padding: 2px 8px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; color: var(--muted); background: #fff; }
+.field small { font-family: system-ui, sans-serif; font-size: 11px; margin-left: 4px; }
+.field.writable { color: var(--ink); background: #fff6d9; border-color: #e8c860; }
+.field.sensitive { color: #fff; background: var(--high); border-color: var(--high); font-weight: 700; }
+.finding.critical .field.sensitive { background: var(--critical); border-color: var(--critical); }
+.legend { font-size: 12px; color: var(--muted); margin: 6px 0 0; }
+.trace { list-style: none; counter-reset: step; padding: 0; margin: 0; }
+.trace li { counter-increment: step; position: relative; padding: 4px 0 10px 40px; }
+.trace li::before { content: counter(step); position: absolute; left: 0; top: 4px; width: 26px; height: 26px; border-radius: 50%;
+  background: var(--accent); color: #fff; font-weight: 700; font-size: 13px; text-align: center; line-height: 26px; }
+.trace li:not(:last-child)::after { content: ""; position: absolute; left: 12px; top: 32px; bottom: 0; border-left: 2px solid var(--line); }
+.trace li:last-child::before { background: var(--high); }
+.trace .note { font-weight: 600; } .trace .loc { color: var(--muted); font-size: 13px; margin-left: 8px; }
+pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; margin: 4px 0 0; overflow-x: auto; white-space: pre-wrap; }
+.fix p { margin: 4px 0; }
+.ln { display: inline-block; min-width: 3ch; margin-right: 12px; color: var(--muted); text-align: right; user-select: none; }
+.edit-kind { color: var(--muted); font-size: 13px; }
+.probe { border-radius: 6px; padding: 8px 12px; background: var(--panel); border: 1px solid var(--line); }
+.probe p { margin: 2px 0; }
+.probe.confirmed { background: #fdeceb; border-color: #f2b8b5; }
+.probe-status { font-weight: 700; text-transform: uppercase; margin-right: 6px; }
+.probe.confirmed .probe-status { color: var(--high); }
+.restored { color: var(--ok); } .not-restored { color: var(--critical); font-weight: 700; }
+.errors li { margin: 4px 0; }
+footer { margin-top: 32px; color: var(--muted); font-size: 13px; border-top: 1px solid var(--line); padding-top: 10px; }
+@media print {
+  body { font-size: 11pt; } main { max-width: none; padding: 0; }
+  .finding, tr, pre { break-inside: avoid; }
+  .finding header, h2 { break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+  .badge, .field.sensitive, .trace li::before, .card { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;

@@ -1,0 +1,147 @@
+// The HTML report: one self-contained page (inline CSS, no scripts, no network) with a summary, the
+// endpoint table, and per finding the route, auth, model fields, numbered trace, probe verdict and fix.
+import type { Endpoint, Finding, ModelInfo, ProbeVerdict, ScanResult, TextEdit } from '../result.js';
+import type { RenderOptions } from './index.js';
+import { authLabel, endpointLabel, groupByEndpoint, keySetInWords, redactKeyHeaders, severities, severityCounts, summaryLine, whyInWords } from './describe.js';
+import { html, Markup } from './html-template.js';
+import { reportCss } from './html-style.js';
+
+interface Numbered {
+  id: string;
+  finding: Finding;
+}
+
+const sameEndpoint = (finding: Finding, route: Pick<Endpoint, 'methods' | 'rule'>) =>
+  finding.endpoint !== null && finding.endpoint.rule === route.rule && finding.endpoint.methods.some((m) => route.methods.includes(m));
+
+const authCell = (auth: Endpoint['auth']) => html`<span class="${`auth-${auth.kind}`}">${authLabel(auth)}</span>`;
+
+const badge = (finding: Finding, text: string = finding.severity) => html`<span class="${`badge ${finding.severity}`}">${text}</span>`;
+
+function summary(result: ScanResult): Markup {
+  const counts = severityCounts(result.findings);
+  const card = (count: number, label: string, kind = '') => html`<div class="${`card ${kind}${count === 0 ? ' zero' : ''}`}"><span class="count">${count}</span><span class="label">${label}</span></div>`;
+  const byAuth = (kind: Endpoint['auth']['kind']) => result.routes.filter((route) => route.auth.kind === kind).length;
+  const extras = [
+    result.suppressed?.length ? `${result.suppressed.length} suppressed by ignore comments` : '',
+    result.baselined ? `${result.baselined} already in the baseline` : '',
+  ].filter(Boolean);
+  return html`<section class="summary" aria-label="Summary">
+<div class="cards">${severities.map((s) => card(counts[s], s, s))}${card(result.routes.length, 'endpoints')}${card(result.stats.files, 'files scanned')}</div>
+<p class="sub">Endpoints by authentication: ${byAuth('api_key')} API key, ${byAuth('other')} other, <span class="${byAuth('none') > 0 ? 'auth-none' : ''}">${byAuth('none')} none</span>.${extras.length > 0 ? ` ${extras.join('; ')}.` : ''}</p>
+</section>`;
+}
+
+function endpointTable(result: ScanResult, numbered: Numbered[]): Markup {
+  const orphans = numbered.filter(({ finding }) => !result.routes.some((route) => sameEndpoint(finding, route)));
+  const rows = [...result.routes]
+    .sort((a, b) => a.rule.localeCompare(b.rule) || a.methods.join().localeCompare(b.methods.join()))
+    .map((route) => {
+      const hits = numbered.filter(({ finding }) => sameEndpoint(finding, route));
+      const worst = hits[0]?.finding.severity;
+      return html`<tr class="${hits.length > 0 ? `has-findings worst-${worst}` : ''}"><td>${route.methods.join(', ')}</td><td><code>${route.rule}</code></td><td>${authCell(route.auth)}</td><td>${findingLinks(hits)}</td></tr>`;
+    });
+  const orphanRows = orphans.map((hit) => html`<tr class="${`has-findings worst-${hit.finding.severity}`}"><td>${hit.finding.endpoint?.methods.join(', ') ?? ''}</td><td>${hit.finding.endpoint ? html`<code>${hit.finding.endpoint.rule}</code>` : html`<span class="none">no route</span>`}</td><td>${authCell(hit.finding.auth)}</td><td>${findingLinks([hit])}</td></tr>`);
+  return html`<section><h2>Endpoints</h2>
+<table class="endpoints"><thead><tr><th>Methods</th><th>Rule</th><th>Auth</th><th>Findings</th></tr></thead>
+<tbody>${rows}${orphanRows}</tbody></table></section>`;
+}
+
+function findingLinks(hits: Numbered[]): Markup {
+  if (hits.length === 0) return html`<span class="none">none</span>`;
+  return html`${hits.map(({ id, finding }) => html`<a class="${`badge ${finding.severity}`}" href="${`#${id}`}">${finding.severity} ${finding.rule}</a>`)}`;
+}
+
+function fieldList(finding: Finding, model: ModelInfo | undefined): Markup {
+  const names = model ? model.fields.map((field) => field.name) : finding.writable;
+  if (names.length === 0) return html`<p>The model could not be resolved, so every column may be writable.</p>`;
+  const items = names.map((name) => {
+    const field = model?.fields.find((f) => f.name === name);
+    const kind = finding.fields.includes(name) ? 'field sensitive' : finding.writable.includes(name) ? 'field writable' : 'field';
+    const tags = [field?.sensitive, field?.primaryKey ? 'primary key' : undefined, field?.foreignKey ? `→ ${field.foreignKey}` : undefined].filter(Boolean).join(', ');
+    return html`<li class="${kind}">${name}${tags ? html`<small>${tags}</small>` : ''}</li>`;
+  });
+  return html`<ul class="fields">${items}</ul><p class="legend">Strong red: sensitive and writable by the caller · yellow: writable · grey: not writable.</p>`;
+}
+
+function trace(finding: Finding, excerpts: Record<string, string>): Markup {
+  const steps = finding.trace.map((step) => {
+    const excerpt = excerpts[`${step.path}:${step.line}`];
+    const code = excerpt === undefined ? '' : html`<pre><code><span class="ln">${step.line}</span>${excerpt.trim()}</code></pre>`;
+    return html`<li><span class="note"><code>${step.note}</code></span><span class="loc">${step.path}:${step.line}:${step.column}</span>${code}</li>`;
+  });
+  return html`<ol class="trace">${steps}</ol>`;
+}
+
+function probeSection(probe: ProbeVerdict): Markup {
+  const restored = probe.restored === undefined ? '' : probe.restored ? 'Every change was put back.' : 'Not every change was put back: check the data.';
+  return html`<h4>Live probe</h4><div class="${`probe ${probe.status.replace(/\s+/g, '-')}`}">
+<p><span class="probe-status">${probe.status}</span>${probe.fields.length > 0 ? html` <code>${probe.fields.join(', ')}</code>` : ''}</p>
+<p>${redactKeyHeaders(probe.reason)}</p>${restored ? html`<p class="${probe.restored ? 'restored' : 'not-restored'}">${restored}</p>` : ''}</div>`;
+}
+
+function editBlock(edit: TextEdit): Markup {
+  const inserts = edit.line === edit.endLine && edit.column === edit.endColumn;
+  return html`<p class="edit-kind">${edit.path}:${edit.line}:${edit.column} — ${inserts ? 'insert' : `replace up to ${edit.endLine}:${edit.endColumn} with`}</p><pre><code>${edit.text.replace(/\n$/, '')}</code></pre>`;
+}
+
+function fixSection(finding: Finding): Markup {
+  const fix = finding.fix;
+  return html`<h4>Fix</h4><div class="fix"><p>${finding.remediation}</p>${
+    fix ? html`<p><strong>Suggested edit</strong> (${fix.applicability}): ${fix.description}</p>${fix.edits.map(editBlock)}` : ''
+  }</div>`;
+}
+
+function findingArticle({ id, finding }: Numbered, result: ScanResult, excerpts: Record<string, string>): Markup {
+  const model = result.models.find((m) => m.name === finding.model);
+  const route = result.routes.find((r) => sameEndpoint(finding, r));
+  const probe = finding.probe;
+  return html`<article class="${`finding ${finding.severity}`}" id="${id}">
+<header>${badge(finding)}<h3>${finding.rule} ${finding.name}</h3><span class="where">${finding.path}:${finding.line}:${finding.column}</span></header>
+<p class="message">${finding.message}</p>
+<p class="sub">${whyInWords(finding)}</p>
+<dl class="facts">
+<dt>Route</dt><dd><code>${endpointLabel(finding.endpoint)}</code>${route ? html` <span class="none">— ${route.handler}, ${route.location.path}:${route.location.line}</span>` : ''}</dd>
+<dt>Auth</dt><dd>${authCell(finding.auth)}</dd>
+<dt>Model</dt><dd>${finding.model ? html`<code>${finding.model}</code>` : html`<span class="none">not resolved</span>`}</dd>
+<dt>Caller's keys</dt><dd>${keySetInWords(finding.keys)}</dd>
+</dl>
+<h4>Fields</h4>${fieldList(finding, model)}
+<h4>Source → sink</h4>${trace(finding, excerpts)}
+${probe ? probeSection(probe) : ''}
+${fixSection(finding)}
+</article>`;
+}
+
+function errorList(result: ScanResult): Markup {
+  if (result.errors.length === 0) return html``;
+  return html`<section><h2>Files that could not be analysed</h2><ul class="errors">${result.errors.map((error) => html`<li><code>${error.path}</code>: ${error.message}</li>`)}</ul></section>`;
+}
+
+export function renderHtml(result: ScanResult, options: RenderOptions): string {
+  const groups = groupByEndpoint(result.findings);
+  const numbered: Numbered[] = groups.flatMap((group) => group.findings).map((finding, index) => ({ id: `finding-${index + 1}`, finding }));
+  const excerpts = options.excerpts ?? {};
+  const findings = numbered.length === 0 ? html`<p>No mass assignment found.</p>` : numbered.map((item) => findingArticle(item, result, excerpts));
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>massassign report: ${result.root}</title>
+<style>${new Markup(reportCss)}</style>
+</head>
+<body><main>
+<h1>Mass assignment report</h1>
+<p class="sub"><code>${result.root}</code> · CWE-915 · OWASP API3:2023</p>
+${summary(result)}
+${endpointTable(result, numbered)}
+<section><h2>Findings</h2>${findings}</section>
+${errorList(result)}
+<footer>${summaryLine(result)}</footer>
+</main></body>
+</html>
+`;
+  return page.text;
+}
