@@ -1,0 +1,216 @@
+// Probing one write endpoint: read the object, send a control request, then one property per request, each
+// re-read to tell persisted from echoed, and each undone (fields written back, created objects deleted).
+import type { Evidence, Exchange, FieldStatus } from './types.js';
+import type { Candidate, PlannedWrite } from './plan.js';
+import { DICTIONARY, fieldRole, looksSensitive, whyNotProbed } from './fields.js';
+import { credentialOf, idOf, listOf, recordOf, type JsonObject } from './records.js';
+import { itemRouteOf } from './routes.js';
+import { ok, type SeeAgain, type Session } from './session.js';
+import { probeValue, sameValue } from './values.js';
+
+export interface EndpointResult {
+  write: PlannedWrite;
+  path: string;
+  evidence: Evidence[];
+  /** Why the endpoint was not probed at all. */
+  skipped?: string;
+}
+
+interface Control {
+  body: JsonObject;
+  exchange: Exchange;
+  location?: string;
+  record: JsonObject | undefined;
+}
+
+/** What the control request created, and how to see and delete such objects. */
+interface Creation {
+  itemRoute: string;
+  how: SeeAgain;
+}
+
+export async function probeEndpoint(s: Session, write: PlannedWrite): Promise<EndpointResult> {
+  const filled = await s.fillParams(write.route);
+  if ('reason' in filled) return { write, path: write.route, evidence: [], skipped: filled.reason };
+  const path = filled.path;
+  const skip = (reason: string): EndpointResult => ({ write, path, evidence: [], skipped: reason });
+  const readPath = s.mayRead(write.route) ? path : undefined;
+  const before = readPath ? await s.send('GET', readPath, 'check') : undefined;
+  const beforeOk = before !== undefined && ok(before.response.status);
+  const original = beforeOk ? recordOf(before.response.body) : undefined;
+  const sample = original ?? (beforeOk ? listOf(before.response.body)?.[0] : undefined);
+
+  const control = await sendControl(s, write, path, sample);
+  if ('refused' in control) return skip(`control request refused (${control.refused}): the write needs a body the probe could not build`);
+  const created = isCreation(write.method, control, original);
+  const result: EndpointResult = { write, path, evidence: [] };
+  let creation: Creation | undefined;
+  let shown = original;
+  if (created) {
+    const id = idOf(control.record);
+    const itemPath = locationPath(control.location, s) ?? (id === undefined ? undefined : `${path}/${String(id)}`);
+    if (itemPath === undefined) {
+      s.residue.push({ method: write.method, path, what: 'an object created by the control request, without an id', todo: `find it and delete it by hand` });
+      return skip('the write creates objects the probe cannot identify, so it cannot undo them');
+    }
+    const itemRoute = itemRouteOf(write.route, [...s.plan.reads, ...s.plan.deletes]) ?? `${write.route}/{id}`;
+    const seen = await howToSeeAgain(s, itemRoute, itemPath, path, id, credentialOf(control.record, s.apiKey));
+    creation = { itemRoute, how: seen.how };
+    shown = { ...seen.record, ...control.record };
+    const undone = await s.undoCreate(write.method, itemRoute, itemPath, path, id, creation.how, credentialOf(control.record, s.apiKey));
+    if (!undone.restored) return skip('could not delete the object the control request created, so no more are created');
+  } else if (original && readPath) {
+    const after = await s.send('GET', readPath, 'check');
+    const restored = await s.restoreUpdate(write.method, path, readPath, control.body, original, recordOf(after.response.body));
+    if (!restored.restored) return skip('the control request changed the object and it could not be put back');
+  }
+  for (const candidate of candidates(write, shown)) {
+    const reason = whyNotProbed(candidate.field, created, s.aggressive, write.modelFields.get(candidate.field));
+    if (reason) {
+      result.evidence.push({ field: candidate.field, status: 'not probed', reason, restored: true });
+      continue;
+    }
+    if (!created && (!original || !readPath || !(candidate.field in original))) {
+      if (candidate.source === 'static' || candidate.source === 'openapi') {
+        const where = readPath ? `GET ${readPath} does not show it` : 'no read endpoint';
+        result.evidence.push({ field: candidate.field, status: 'not probed', reason: `${where}: cannot confirm or restore`, restored: true });
+      }
+      continue;
+    }
+    const evidence = creation
+      ? await probeCreate(s, write, path, control, creation, candidate)
+      : await probeUpdate(s, write, path, readPath!, control, original!, candidate);
+    result.evidence.push(evidence);
+    if (!evidence.restored) break;
+  }
+  return result;
+}
+
+/** A body without any candidate: the sample's plain fields at their current values (a no-op write), else the bare minimum. */
+async function sendControl(s: Session, write: PlannedWrite, path: string, sample: JsonObject | undefined): Promise<Control | { refused: number }> {
+  const plain = Object.fromEntries(
+    Object.entries(sample ?? {}).filter(([k, v]) => !looksSensitive(k) && fieldRole(k, write.modelFields.get(k)) === 'plain' && (typeof v === 'string' || typeof v === 'number')),
+  );
+  const bodies = [{ ...write.required, ...plain }, { ...write.required }].filter((b, i, all) => i === 0 || JSON.stringify(b) !== JSON.stringify(all[0]));
+  let status = 0;
+  for (const body of bodies) {
+    const { response, exchange } = await s.send(write.method, path, 'check', body);
+    if (ok(response.status)) return { body, exchange, location: response.location, record: recordOf(response.body) };
+    status = response.status;
+  }
+  return { refused: status };
+}
+
+function isCreation(method: string, control: Control, original: JsonObject | undefined): boolean {
+  if (method !== 'POST') return false;
+  if (control.exchange.status === 201) return true;
+  const id = idOf(control.record);
+  return id !== undefined && (original === undefined || !sameValue(idOf(original), id));
+}
+
+function locationPath(location: string | undefined, s: Session): string | undefined {
+  if (!location) return undefined;
+  const base = new URL(s.client.url('/'), 'http://x').pathname.replace(/\/$/, '');
+  const pathname = new URL(location, 'http://x').pathname;
+  return pathname.startsWith(base) ? pathname.slice(base.length) : pathname;
+}
+
+async function howToSeeAgain(s: Session, itemRoute: string, itemPath: string, collectionPath: string, id: unknown, credential: string | undefined): Promise<{ how: SeeAgain; record?: JsonObject }> {
+  for (const how of [{ kind: 'item' }, { kind: 'list' }] as const) {
+    if (!s.mayRead(how.kind === 'item' ? itemRoute : collectionPath)) continue;
+    const again = await s.seeAgain(how, itemPath, collectionPath, id);
+    if (again.found) return { how, record: again.record };
+  }
+  const authPath = credential === undefined ? undefined : await s.findAuthPath();
+  if (authPath && (await s.seeAgain({ kind: 'credential', authPath }, itemPath, collectionPath, id, credential)).found) return { how: { kind: 'credential', authPath } };
+  return { how: { kind: 'none' } };
+}
+
+/**
+ * The properties to try, best source first: the static findings' fields alone when there are any; else OpenAPI's,
+ * the sensitive-looking keys the object shows, and, when it shows nothing but an id, the built-in dictionary
+ * (a property the API never shows can never be confirmed, so guessing it only costs requests).
+ */
+function candidates(write: PlannedWrite, shown: JsonObject | undefined): Candidate[] {
+  if (write.staticEvidence) return write.candidates;
+  const seen = new Set(write.candidates.map((c) => c.field));
+  const more: Candidate[] = [];
+  const add = (field: string, source: Candidate['source']) => {
+    if (!seen.has(field)) more.push({ field, source });
+    seen.add(field);
+  };
+  const keys = Object.keys(shown ?? {});
+  keys.filter(looksSensitive).forEach((f) => add(f, 'read'));
+  if (keys.filter((k) => fieldRole(k) !== 'primary-key').length === 0) DICTIONARY.forEach((f) => add(f, 'dictionary'));
+  return [...write.candidates, ...more];
+}
+
+function verdict(candidate: Candidate, persisted: boolean, reflected: boolean, status: number, how: string): { status: FieldStatus; reason: string } {
+  if (persisted) return { status: 'confirmed', reason: how };
+  if (reflected) return { status: 'reflected', reason: `answered ${status} with the value, but ${how}` };
+  const refusal = ok(status) ? `accepted with ${status} but not stored` : `refused with ${status}`;
+  return candidate.source === 'static' ? { status: 'suspected', reason: `static finding; the API ${refusal}` } : { status: 'not confirmed', reason: refusal };
+}
+
+async function probeUpdate(s: Session, write: PlannedWrite, path: string, readPath: string, control: Control, original: JsonObject, candidate: Candidate): Promise<Evidence> {
+  const field = candidate.field;
+  const value = probeValue(field, original[field], s.marker);
+  const sent = await s.send(write.method, path, 'probe', { ...control.body, [field]: value });
+  const evidence: Evidence = { field, status: 'not confirmed', reason: '', value, original: original[field], ...split(sent.exchange), restored: true };
+  if (!ok(sent.response.status)) return { ...evidence, ...verdict(candidate, false, false, sent.response.status, '') };
+  const reflected = sameValue(recordOf(sent.response.body)?.[field], value);
+  let reread: JsonObject | undefined;
+  try {
+    const after = await s.send('GET', readPath, 'check');
+    evidence.reread = after.exchange;
+    reread = ok(after.response.status) ? recordOf(after.response.body, idOf(original)) : undefined;
+  } finally {
+    const restore = await s.restoreUpdate(write.method, path, readPath, control.body, original, reread);
+    evidence.restore = restore.exchanges;
+    evidence.restored = restore.restored;
+  }
+  const persisted = sameValue(reread?.[field], value);
+  const how = persisted ? `GET ${readPath} shows ${field} = ${JSON.stringify(value)} (was ${JSON.stringify(original[field])})` : `GET ${readPath} still shows ${JSON.stringify(reread?.[field])}`;
+  return { ...evidence, ...verdict(candidate, persisted, reflected, sent.response.status, how) };
+}
+
+async function probeCreate(s: Session, write: PlannedWrite, path: string, control: Control, creation: Creation, candidate: Candidate): Promise<Evidence> {
+  const field = candidate.field;
+  const baseline = control.record?.[field];
+  const value = probeValue(field, baseline, s.marker);
+  const sent = await s.send(write.method, path, 'probe', { ...control.body, [field]: value });
+  const evidence: Evidence = { field, status: 'not confirmed', reason: '', value, ...split(sent.exchange), restored: true };
+  if (baseline !== undefined) evidence.original = baseline;
+  if (!ok(sent.response.status)) return { ...evidence, ...verdict(candidate, false, false, sent.response.status, '') };
+  const record = recordOf(sent.response.body);
+  const id = idOf(record);
+  const itemPath = locationPath(sent.response.location, s) ?? `${path}/${String(id)}`;
+  const credential = credentialOf(record, s.apiKey);
+  const reflected = sameValue(record?.[field], value);
+  let persisted = false;
+  let how = 'no way to read the created object back';
+  try {
+    const again = await s.seeAgain(creation.how, itemPath, path, id, credential);
+    evidence.reread = again.exchange;
+    if (creation.how.kind === 'credential') {
+      persisted = again.found && reflected;
+      how = again.found
+        ? `the issued key authenticates on GET ${creation.how.authPath}, and the issuing answer shows ${field} = ${JSON.stringify(value)}${baseline === undefined ? '' : ` (without it: ${JSON.stringify(baseline)})`}`
+        : `the issued key does not authenticate on GET ${creation.how.authPath}`;
+    } else if (creation.how.kind !== 'none') {
+      persisted = sameValue(again.record?.[field], value);
+      how = `GET ${creation.how.kind === 'item' ? itemPath : path} shows ${field} = ${JSON.stringify(again.record?.[field])}`;
+    }
+  } finally {
+    const undone = id === undefined ? { restored: false, exchanges: [] } : await s.undoCreate(write.method, creation.itemRoute, itemPath, path, id, creation.how, credential);
+    if (id === undefined) s.residue.push({ method: write.method, path, what: 'an object created by a probe, without an id', todo: 'find it and delete it by hand' });
+    evidence.restore = undone.exchanges;
+    evidence.restored = undone.restored;
+  }
+  return { ...evidence, ...verdict(candidate, persisted, reflected, sent.response.status, how) };
+}
+
+function split(exchange: Exchange): Pick<Evidence, 'request' | 'response'> {
+  const { method, url, body, status, response } = exchange;
+  return { request: { method, url, ...(body === undefined ? {} : { body }) }, response: { status, ...(response === undefined ? {} : { body: response }) } };
+}
