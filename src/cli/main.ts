@@ -1,6 +1,7 @@
 // The command line, kept thin: parse arguments, call the library, render, and return the exit code.
 import { Command, CommanderError } from 'commander';
 import { registerScanCommand } from './scan-command.js';
+import { registerProbeCommand } from './probe-command.js';
 import { registerRulesCommands } from './rules-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -15,6 +16,7 @@ export async function run(argv: string[]): Promise<number> {
   const setExitCode = (code: number) => { exitCode = code; };
   registerScanCommand(program, setExitCode);
   registerRulesCommands(program);
+  registerProbeCommand(program, setExitCode);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
