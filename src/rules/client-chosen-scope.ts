@@ -55,8 +55,8 @@ export const clientChosenScope: Rule = {
       {
         question: 'What about endpoints where an administrator legitimately assigns roles?',
         answer:
-          'Check that the caller holds the right to grant that role (an admin scope) before the write; massassign recognises a comparison against the caller\'s ' +
-          'own grants (`g.api_key.scope`, `current_user.roles`) as that check.',
+          'Then check, before the write, that the caller holds the right to grant that role (an admin scope) and the role itself. ' +
+          'A check against the caller\'s own grants, such as `g.api_key.scope`, is what this rule looks for.',
       },
       FALSE_POSITIVE_FAQ,
     ],

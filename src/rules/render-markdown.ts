@@ -14,10 +14,13 @@ export function generatedNotice(rule?: Rule): string {
 }
 
 export function renderRuleMarkdown(rule: Rule): string {
+  return `${generatedNotice(rule)}\n\n# ${rule.name} (${rule.code})\n\n${renderRuleHelp(rule)}`;
+}
+
+/** The page without its title: summary, sections, questions and references (also fit for SARIF `help.markdown`). */
+export function renderRuleHelp(rule: Rule): string {
   const { docs } = rule;
   return [
-    generatedNotice(rule),
-    `# ${rule.name} (${rule.code})`,
     docs.summary,
     '## What it does',
     docs.whatItDoes,

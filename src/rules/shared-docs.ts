@@ -38,8 +38,9 @@ export const LEGITIMATE_FIELDS_FAQ = {
 export const FALSE_POSITIVE_FAQ = {
   question: 'How do I silence a finding that is not a problem?',
   answer:
-    'If a field massassign calls sensitive is meant to be client-writable, pass `--not-sensitive <field>`; if the sink is not reachable from a request, ' +
-    'check the trace in the report, which shows each step from the request to the write.',
+    'Read the trace first: it shows each step from the request to the write. If a field massassign calls sensitive is meant to be client-writable, ' +
+    'pass `--not-sensitive <field>` (or set `not-sensitive` in `.massassign.toml`). To accept one sink, put `# massassign: ignore[<code>]` ' +
+    'on its line, with a comment saying why.',
 };
 
 /** The common questions, in the order every rule page shows them after its own. */
