@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { scan } from '../scan.js';
 import type { ScanResult } from '../result.js';
 import { reporters, type ReporterName } from '../reporters/index.js';
+import { collectExcerpts } from '../reporters/excerpts.js';
 import { loadConfig, startFolder } from '../config/load.js';
 import { failOnValues, severities } from '../config/schema.js';
 import { resolveSettings, type Settings } from '../config/settings.js';
@@ -69,9 +70,10 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   } finally {
     progress.finish();
   }
-  const { result: filtered, ignores } = applyFilters(scanned, { severity, select, ignore }, sourceReader(scanned.root));
+  const read = sourceReader(scanned.root);
+  const { result: filtered, ignores } = applyFilters(scanned, { severity, select, ignore }, read);
   const result = withBaseline(filtered, baseline, flags.writeBaseline);
-  emit(render(result, flags), flags.output);
+  emit(render(result, flags, read), flags.output);
   if (flags.showSuppressed) {
     const listing = suppressedList(result.suppressed ?? []);
     if (flags.format === 'text' && !flags.output) process.stdout.write(listing);
@@ -103,9 +105,10 @@ function withBaseline(result: ScanResult, baseline: Baseline | undefined, writeT
   return baseline ? applyBaseline(result, baseline) : result;
 }
 
-/** Reads a file by its path relative to the scan root (a single scanned file is its own root). */
+/** Reads each file once, by its path relative to the scan root (a single scanned file is its own root). */
 function sourceReader(root: string): SourceReader {
-  return (path) => {
+  const cache = new Map<string, string | null>();
+  const readOnce = (path: string) => {
     for (const file of [resolve(root, path), resolve(dirname(root), path)]) {
       try {
         return readFileSync(file, 'utf8');
@@ -115,11 +118,16 @@ function sourceReader(root: string): SourceReader {
     }
     return null;
   };
+  return (path) => {
+    if (!cache.has(path)) cache.set(path, readOnce(path));
+    return cache.get(path)!;
+  };
 }
 
-function render(result: ScanResult, flags: ScanFlags): string {
+function render(result: ScanResult, flags: ScanFlags, read: SourceReader): string {
   const color = flags.color && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  return reporters[flags.format](result, { color, quiet: flags.quiet });
+  const excerpts = flags.format === 'html' ? collectExcerpts(result, read) : undefined;
+  return reporters[flags.format](result, { color, quiet: flags.quiet, excerpts });
 }
 
 function emit(text: string, output: string | undefined): void {
