@@ -71,5 +71,6 @@ test('collectExcerpts reads each file once and keys every trace step and sink li
   assert.equal(excerpts['app.py:39'], 'line 39');
   assert.equal(excerpts['admin/routes.py:14'], 'admin 14');
   assert.equal(excerpts['services/users.py:9'], undefined);
+  assert.deepEqual(collectExcerpts(sampleResult, () => null), {});
   assert.deepEqual(Object.keys(excerpts).filter((key) => key.startsWith('app.py')).sort(), ['app.py:34', 'app.py:35', 'app.py:36', 'app.py:39', 'app.py:46', 'app.py:47', 'app.py:48']);
 });

@@ -13,8 +13,9 @@ code, pre { font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, m
 a { color: var(--accent); }
 .sub { color: var(--muted); margin: 0; }
 .summary .sub { margin-top: 10px; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 20px; }
-.card { flex: 1 1 130px; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; background: var(--panel); }
+.cards { display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 12px; margin-top: 20px; }
+@media screen and (max-width: 720px) { .cards { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; background: var(--panel); }
 .card .count { display: block; font-size: 26px; font-weight: 700; line-height: 1.2; }
 .card .label { color: var(--muted); font-size: 13px; }
 .card.critical .count { color: var(--critical); } .card.high .count { color: var(--high); }
