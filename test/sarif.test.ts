@@ -44,7 +44,7 @@ test('the sample result gives one valid run with every rule in tool.driver', () 
   for (const [index, rule] of rules.entries()) {
     assert.equal(rule.name, allRules[index].name);
     assert.equal(rule.shortDescription?.text, allRules[index].docs.summary);
-    assert.ok(rule.fullDescription?.text && rule.help?.text && rule.help.markdown?.includes('### Use instead'));
+    assert.ok(rule.fullDescription?.text && rule.help?.text && rule.help.markdown?.includes('## Use instead'));
     assert.deepEqual(rule.properties?.tags, ['security', 'CWE-915', 'OWASP-API3:2023']);
     assert.equal(rule.properties?.['security-severity'], '8.0');
     assert.equal(rule.defaultConfiguration?.level, 'error');

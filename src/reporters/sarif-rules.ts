@@ -2,6 +2,7 @@
 // scanning UI shows is the same text as `massassign explain` and docs/rules.
 import type { ReportingDescriptor } from 'sarif';
 import type { Rule } from '../rules/rule.js';
+import { renderRuleHelp } from '../rules/render-markdown.js';
 import type { Severity } from '../result.js';
 
 /** GitHub code scanning's `security-severity` scale, as the string number it expects. */
@@ -12,31 +13,13 @@ export const sarifLevel: Record<Severity, 'error' | 'warning' | 'note'> = { crit
 /** A rule's severity when the endpoint is authenticated and a sensitive field is writable. */
 const defaultSeverity: Severity = 'high';
 
-function helpMarkdown(rule: Rule): string {
-  const { docs } = rule;
-  return [
-    `## ${rule.code} ${rule.name}`,
-    docs.summary,
-    '### What it does',
-    docs.whatItDoes,
-    '### Why is this bad?',
-    docs.whyBad,
-    '### Example',
-    '```python\n' + docs.example.trimEnd() + '\n```',
-    '### Use instead',
-    '```python\n' + docs.useInstead.trimEnd() + '\n```',
-    '### References',
-    docs.references.map((reference) => `- ${reference}`).join('\n'),
-  ].join('\n\n');
-}
-
 export function sarifRule(rule: Rule): ReportingDescriptor {
   return {
     id: rule.code,
     name: rule.name,
     shortDescription: { text: rule.docs.summary },
     fullDescription: { text: rule.docs.whatItDoes },
-    help: { text: `${rule.docs.whyBad}\n\nReferences:\n${rule.docs.references.join('\n')}`, markdown: helpMarkdown(rule) },
+    help: { text: `${rule.docs.whyBad}\n\nReferences:\n${rule.docs.references.join('\n')}`, markdown: renderRuleHelp(rule) },
     defaultConfiguration: { level: sarifLevel[defaultSeverity] },
     properties: {
       tags: ['security', 'CWE-915', 'OWASP-API3:2023'],
