@@ -80,9 +80,12 @@ export class ProbeClient {
     await this.pool.close();
   }
 
+  /** The key to send; an issued key goes in the same form as the user's (`ApiKey <key>` when that is how it was given). */
   private keyFor(credentials: Credentials): string | undefined {
     if (credentials.kind === 'none') return undefined;
-    return credentials.kind === 'key' ? credentials.key : this.options.apiKey;
+    if (credentials.kind === 'own') return this.options.apiKey;
+    const scheme = /^(\S+)\s+\S+$/.exec(this.options.apiKey)?.[1];
+    return scheme && this.options.placement.kind === 'header' ? `${scheme} ${credentials.key}` : credentials.key;
   }
 
   private async pace(): Promise<void> {

@@ -34,6 +34,8 @@ export async function probe(options: ProbeOptions): Promise<ProbeReport> {
 export async function runProbe(options: ProbeOptions): Promise<ProbeRun> {
   const redactor = new Redactor();
   redactor.add(options.apiKey);
+  const token = options.apiKey.split(/\s+/).pop() ?? '';
+  if (token.length >= 6) redactor.add(token);
   try {
     return await runRedacted(options, redactor);
   } catch (error) {
