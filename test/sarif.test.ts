@@ -53,6 +53,7 @@ test('the sample result gives one valid run with every rule in tool.driver', () 
 
 test('each result names its rule, level, sink, trace, model and route', () => {
   const run = sarifOf(sampleResult).runs[0];
+  assert.equal(run.columnKind, 'utf16CodeUnits');
   assert.deepEqual(run.originalUriBaseIds, { '%SRCROOT%': { uri: 'file:///srv/service-config/' } });
   const results = run.results ?? [];
   assert.deepEqual(results.map((r) => [r.ruleId, r.level]), [['MA102', 'error'], ['MA101', 'error'], ['MA201', 'error'], ['MA104', 'warning']]);

@@ -87,6 +87,7 @@ export function renderSarif(result: ScanResult): string {
   const ruleIndex = new Map(allRules.map((rule, index) => [rule.code, index]));
   const run: Sarif.Run = {
     tool: { driver: { name: 'massassign', rules: allRules.map(sarifRule) } },
+    columnKind: 'utf16CodeUnits',
     originalUriBaseIds: { [srcRoot]: { uri: pathToFileURL(`${result.root.replace(/\/$/, '')}/`).href } },
     invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.errors.map(notification) }],
     results: result.findings.map((finding) => sarifResult(finding, result, ruleIndex)),
