@@ -21,12 +21,13 @@ test('vulnerable twin: MA101 on POST /config and MA201 on POST /keys, nothing el
   const root = join(examples, 'vulnerable');
   const result = await scan({ path: root });
   const got = result.findings
-    .map((f) => ({ rule: f.rule, path: f.path, line: f.line, endpoint: f.endpoint, fields: f.fields, auth: f.auth }))
+    .map((f) => ({ rule: f.rule, severity: f.severity, path: f.path, line: f.line, endpoint: f.endpoint, fields: f.fields, auth: f.auth }))
     .sort((a, b) => a.rule.localeCompare(b.rule));
   const app = join(root, 'app.py');
   assert.deepEqual(got, [
     {
       rule: 'MA101',
+      severity: 'high',
       path: 'app.py',
       line: lineOf(app, 'setattr(config, key, value)'),
       endpoint: { methods: ['POST'], rule: '/config' },
@@ -35,6 +36,7 @@ test('vulnerable twin: MA101 on POST /config and MA201 on POST /keys, nothing el
     },
     {
       rule: 'MA201',
+      severity: 'high',
       path: 'app.py',
       line: lineOf(app, 'new_key = ApiKey('),
       endpoint: { methods: ['POST'], rule: '/keys' },
