@@ -6,6 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { scan } from '../src/index.js';
 import type { Finding, ScanResult } from '../src/result.js';
+import { allRules } from '../src/rules/index.js';
 import { checkMarks, parseMarks, type Mark } from './helpers/marks.js';
 
 const repo = join(import.meta.dirname, '..');
@@ -59,6 +60,16 @@ for (const project of subfolders(join(fixtures, 'projects'))) {
     assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
   });
 }
+
+test('every rule has a fixture folder of its name that expects it, and every folder is a rule', () => {
+  const folders = subfolders(join(fixtures, 'rules')).map((dir) => relative(join(fixtures, 'rules'), dir));
+  assert.deepEqual(folders, allRules.map((rule) => rule.name).sort());
+  for (const rule of allRules) {
+    const marks = pythonFiles(join(fixtures, 'rules', rule.name)).flatMap((file) => parseMarks(readFileSync(file, 'utf8'), file));
+    assert.ok(marks.some((m) => m.kind === 'ruleid' && m.rule === rule.code), `${rule.name}/ expects no ${rule.code} finding`);
+    assert.ok(marks.some((m) => m.kind === 'ok' && m.rule === rule.code), `${rule.name}/ has no safe look-alike for ${rule.code}`);
+  }
+});
 
 test('checker: marks are parsed with their codes, fields and target lines', () => {
   const source = [
