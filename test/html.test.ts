@@ -74,3 +74,12 @@ test('collectExcerpts reads each file once and keys every trace step and sink li
   assert.deepEqual(collectExcerpts(sampleResult, () => null), {});
   assert.deepEqual(Object.keys(excerpts).filter((key) => key.startsWith('app.py')).sort(), ['app.py:34', 'app.py:35', 'app.py:36', 'app.py:39', 'app.py:46', 'app.py:47', 'app.py:48']);
 });
+
+test('findings whose endpoint is not among the routes still get a row in the endpoint table', () => {
+  const [first, second] = sampleResult.findings;
+  const page = renderHtml({ ...sampleResult, routes: [], findings: [first, { ...second, endpoint: null }] }, { color: false });
+  const rows = page.match(/<tr class="has-findings[^"]*">.*?<\/tr>/g) ?? [];
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /<td>POST<\/td><td><code>\/admin\/users<\/code><\/td>.*href="#finding-1">critical MA102</);
+  assert.match(rows[1], /<td><\/td><td><span class="none">no route<\/span><\/td>.*href="#finding-2">high MA101</);
+});

@@ -16,8 +16,6 @@ const sameEndpoint = (finding: Finding, route: Pick<Endpoint, 'methods' | 'rule'
 
 const authCell = (auth: Endpoint['auth']) => html`<span class="${`auth-${auth.kind}`}">${authLabel(auth)}</span>`;
 
-const badge = (finding: Finding, text: string = finding.severity) => html`<span class="${`badge ${finding.severity}`}">${text}</span>`;
-
 function summary(result: ScanResult): Markup {
   const counts = severityCounts(result.findings);
   const card = (count: number, label: string, kind = '') => html`<div class="${`card ${kind}${count === 0 ? ' zero' : ''}`}"><span class="count">${count}</span><span class="label">${label}</span></div>`;
@@ -32,16 +30,21 @@ function summary(result: ScanResult): Markup {
 </section>`;
 }
 
+/** One table row; `hits` are the findings on it, worst first. */
+function endpointRow(methods: string[], rule: string | null, auth: Endpoint['auth'], hits: Numbered[]): Markup {
+  const rowClass = hits.length > 0 ? `has-findings worst-${hits[0].finding.severity}` : '';
+  const ruleCell = rule === null ? html`<span class="none">no route</span>` : html`<code>${rule}</code>`;
+  return html`<tr class="${rowClass}"><td>${methods.join(', ')}</td><td>${ruleCell}</td><td>${authCell(auth)}</td><td>${findingLinks(hits)}</td></tr>`;
+}
+
+/** Every route, by URL rule, then any finding whose endpoint is not among the routes. */
 function endpointTable(result: ScanResult, numbered: Numbered[]): Markup {
-  const orphans = numbered.filter(({ finding }) => !result.routes.some((route) => sameEndpoint(finding, route)));
   const rows = [...result.routes]
     .sort((a, b) => a.rule.localeCompare(b.rule) || a.methods.join().localeCompare(b.methods.join()))
-    .map((route) => {
-      const hits = numbered.filter(({ finding }) => sameEndpoint(finding, route));
-      const worst = hits[0]?.finding.severity;
-      return html`<tr class="${hits.length > 0 ? `has-findings worst-${worst}` : ''}"><td>${route.methods.join(', ')}</td><td><code>${route.rule}</code></td><td>${authCell(route.auth)}</td><td>${findingLinks(hits)}</td></tr>`;
-    });
-  const orphanRows = orphans.map((hit) => html`<tr class="${`has-findings worst-${hit.finding.severity}`}"><td>${hit.finding.endpoint?.methods.join(', ') ?? ''}</td><td>${hit.finding.endpoint ? html`<code>${hit.finding.endpoint.rule}</code>` : html`<span class="none">no route</span>`}</td><td>${authCell(hit.finding.auth)}</td><td>${findingLinks([hit])}</td></tr>`);
+    .map((route) => endpointRow(route.methods, route.rule, route.auth, numbered.filter(({ finding }) => sameEndpoint(finding, route))));
+  const orphanRows = numbered
+    .filter(({ finding }) => !result.routes.some((route) => sameEndpoint(finding, route)))
+    .map((hit) => endpointRow(hit.finding.endpoint?.methods ?? [], hit.finding.endpoint?.rule ?? null, hit.finding.auth, [hit]));
   return html`<section><h2>Endpoints</h2>
 <table class="endpoints"><thead><tr><th>Methods</th><th>Rule</th><th>Auth</th><th>Findings</th></tr></thead>
 <tbody>${rows}${orphanRows}</tbody></table></section>`;
@@ -53,7 +56,8 @@ function findingLinks(hits: Numbered[]): Markup {
 }
 
 function fieldList(finding: Finding, model: ModelInfo | undefined): Markup {
-  const names = model ? model.fields.map((field) => field.name) : finding.writable;
+  const declared = model?.fields.map((field) => field.name) ?? [];
+  const names = [...declared, ...finding.writable.filter((name) => !declared.includes(name))];
   if (names.length === 0) return html`<p>The model could not be resolved, so every column may be writable.</p>`;
   const items = names.map((name) => {
     const field = model?.fields.find((f) => f.name === name);
@@ -97,7 +101,7 @@ function findingArticle({ id, finding }: Numbered, result: ScanResult, excerpts:
   const route = result.routes.find((r) => sameEndpoint(finding, r));
   const probe = finding.probe;
   return html`<article class="${`finding ${finding.severity}`}" id="${id}">
-<header>${badge(finding)}<h3>${finding.rule} ${finding.name}</h3><span class="where">${finding.path}:${finding.line}:${finding.column}</span></header>
+<header><span class="${`badge ${finding.severity}`}">${finding.severity}</span><h3>${finding.rule} ${finding.name}</h3><span class="where">${finding.path}:${finding.line}:${finding.column}</span></header>
 <p class="message">${finding.message}</p>
 <p class="sub">${whyInWords(finding)}</p>
 <dl class="facts">
