@@ -29,11 +29,19 @@ interface Creation {
   how: SeeAgain;
 }
 
-export async function probeEndpoint(s: Session, write: PlannedWrite): Promise<EndpointResult> {
+/** Probes `result.write`, adding to `result` as it goes, so a run cut short keeps what it learned. */
+export async function probeEndpoint(s: Session, result: EndpointResult): Promise<void> {
+  const { write } = result;
   const filled = await s.fillParams(write.route);
-  if ('reason' in filled) return { write, path: write.route, evidence: [], skipped: filled.reason };
+  if ('reason' in filled) {
+    result.skipped = filled.reason;
+    return;
+  }
   const path = filled.path;
-  const skip = (reason: string): EndpointResult => ({ write, path, evidence: [], skipped: reason });
+  result.path = path;
+  const skip = (reason: string) => {
+    result.skipped = reason;
+  };
   const readPath = s.mayRead(write.route) ? path : undefined;
   const before = readPath ? await s.send('GET', readPath, 'check') : undefined;
   const beforeOk = before !== undefined && ok(before.response.status);
@@ -43,7 +51,6 @@ export async function probeEndpoint(s: Session, write: PlannedWrite): Promise<En
   const control = await sendControl(s, write, path, sample);
   if ('refused' in control) return skip(`control request refused (${control.refused}): the write needs a body the probe could not build`);
   const created = isCreation(write.method, control, original);
-  const result: EndpointResult = { write, path, evidence: [] };
   let creation: Creation | undefined;
   let shown = original;
   if (created) {
@@ -83,7 +90,6 @@ export async function probeEndpoint(s: Session, write: PlannedWrite): Promise<En
     result.evidence.push(evidence);
     if (!evidence.restored) break;
   }
-  return result;
 }
 
 /** A body without any candidate: the sample's plain fields at their current values (a no-op write), else the bare minimum. */
@@ -161,7 +167,8 @@ async function probeUpdate(s: Session, write: PlannedWrite, path: string, readPa
   const reflected = sameValue(recordOf(sent.response.body)?.[field], value);
   let reread: JsonObject | undefined;
   try {
-    const after = await s.send('GET', readPath, 'check');
+    // Once the write is sent, reading it back is part of undoing it: never cut off by the budget.
+    const after = await s.send('GET', readPath, 'undo');
     evidence.reread = after.exchange;
     reread = ok(after.response.status) ? recordOf(after.response.body, idOf(original)) : undefined;
   } finally {

@@ -61,7 +61,11 @@ async function runRedacted(options: ProbeOptions, redactor: Redactor): Promise<P
   const errors: string[] = [];
   let unreachable = false;
   try {
-    for (const write of plan.writes) results.push(await probeEndpoint(session, write));
+    for (const write of plan.writes) {
+      const result: EndpointResult = { write, path: write.route, evidence: [] };
+      results.push(result);
+      await probeEndpoint(session, result);
+    }
   } catch (error) {
     if (!(error instanceof ProbeAbort)) throw error;
     errors.push(error.message);

@@ -3,7 +3,7 @@ export class Redactor {
   private readonly secrets = new Set<string>();
 
   add(secret: string): void {
-    if (secret.length === 0) return;
+    if (secret.length < 4) return;
     this.secrets.add(secret);
     this.secrets.add(encodeURIComponent(secret));
   }

@@ -1,0 +1,96 @@
+// The live probe against the fixture account app: exact confirmed fields for each vulnerable endpoint, nothing on
+// the safe ones, the key in a header, an Authorization header or the query, and the database byte-identical after.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { startFlask, type FlaskServer } from './helpers/flask-server.js';
+import { runCli } from './helpers/cli.js';
+import type { ProbeReport } from '../src/probe/index.js';
+
+const APP = fileURLToPath(new URL('fixtures/apps/accounts/app.py', import.meta.url));
+const OPENAPI = fileURLToPath(new URL('fixtures/apps/accounts/openapi.json', import.meta.url));
+const KEY = 'fixture-key-7f3a9c';
+const ALL_PATHS = ['PATCH /account', 'PUT /devices/<int:device_id>', 'POST /keys', 'POST /safe-keys', 'PATCH /prefs', 'POST /widgets', 'POST /profile', 'PATCH /settings'];
+
+const pathArgs = (paths: string[]) => paths.flatMap((p) => ['--path', p]);
+
+/** Starts the app, probes it with `args`, checks the database dump is unchanged and the key never printed. */
+async function probeApp(keyMode: string, args: string[]): Promise<{ report: ProbeReport; code: number; server: FlaskServer }> {
+  const server = await startFlask(APP, { KEY_MODE: keyMode });
+  try {
+    const before = server.dump();
+    const run = await runCli(['probe', server.url, '--format', 'json', ...args]);
+    assert.equal(server.dump(), before, 'the database dump after the probe equals the dump before');
+    assert.ok(!run.stdout.includes(KEY) && !run.stderr.includes(KEY), 'the API key never appears in the output');
+    assert.equal(run.stderr, '');
+    return { report: JSON.parse(run.stdout) as ProbeReport, code: run.code, server };
+  } finally {
+    await server.stop();
+  }
+}
+
+const byStatus = (report: ProbeReport, status: string) =>
+  Object.fromEntries(report.findings.filter((f) => f.status === status).map((f) => [`${f.method} ${f.path}`, f.fields]));
+
+test('X-API-Key: exactly the writable sensitive fields are confirmed and restored, nothing on the safe endpoints', async () => {
+  const { report, code } = await probeApp('header', ['--api-key', KEY, ...pathArgs(ALL_PATHS)]);
+  assert.deepEqual(byStatus(report, 'confirmed'), {
+    'PATCH /account': ['credit_limit', 'is_admin'],
+    'PUT /devices/1': ['firmware_locked'],
+    'POST /keys': ['scope'],
+    'POST /widgets': ['is_featured', 'owner_id'],
+  });
+  assert.deepEqual(byStatus(report, 'reflected'), { 'POST /profile': ['is_verified'] }, 'the echoing endpoint is reflected, never confirmed');
+  assert.deepEqual(report.findings.map((f) => f.status).filter((s) => s === 'suspected'), []);
+  const probed = Object.fromEntries(report.probed.map((p) => [`${p.method} ${p.path}`, p.fields]));
+  assert.deepEqual(probed['POST /safe-keys'], ['scope'], 'the checked key endpoint was probed and refused');
+  assert.deepEqual(probed['PATCH /prefs'], ['is_premium'], 'the strict marshmallow endpoint was probed and refused');
+  assert.deepEqual(probed['PATCH /settings'], ['plan'], 'the endpoint that drops unknown fields with 200 was probed');
+  assert.ok(report.findings.every((f) => f.restored));
+  assert.deepEqual(report.residue, []);
+  assert.deepEqual(report.errors, []);
+  assert.equal(code, 1);
+});
+
+test('a constructor answering 500 to one unknown keyword hides nothing: one property per request', async () => {
+  const { report } = await probeApp('header', ['--api-key', KEY, '--path', 'POST /widgets']);
+  const widgets = report.findings.find((f) => f.path === '/widgets' && f.status === 'confirmed');
+  assert.deepEqual(widgets?.fields, ['is_featured', 'owner_id']);
+  assert.deepEqual([...report.probed[0].fields].sort(), ['is_featured', 'is_popular', 'owner_id'], 'the computed property is sent alone');
+  assert.ok(report.findings.every((f) => !f.fields.includes('is_popular')), 'and, refused with 500, it is no finding');
+});
+
+test('an ownership foreign key of an existing object is left alone without --aggressive, and probed and restored with it', async () => {
+  const gentle = await probeApp('header', ['--api-key', KEY, '--path', 'PUT /devices/<int:device_id>']);
+  assert.deepEqual(byStatus(gentle.report, 'confirmed'), { 'PUT /devices/1': ['firmware_locked'] });
+  assert.deepEqual(gentle.report.skipped.map((s) => s.reason), ['owner_id: foreign-key of an existing object: probed only with --aggressive']);
+  const aggressive = await probeApp('header', ['--api-key', KEY, '--aggressive', '--path', 'PUT /devices/<int:device_id>']);
+  assert.deepEqual(byStatus(aggressive.report, 'confirmed'), { 'PUT /devices/1': ['firmware_locked', 'owner_id'] });
+  assert.ok(aggressive.report.findings.every((f) => f.restored));
+});
+
+test('Authorization: ApiKey <key>: confirmed through the header, and the issued key is checked in the same form', async () => {
+  const { report, code } = await probeApp('authorization', ['--api-key-header', 'Authorization', '--api-key', `ApiKey ${KEY}`, ...pathArgs(['PATCH /account', 'POST /keys', 'POST /safe-keys'])]);
+  assert.deepEqual(byStatus(report, 'confirmed'), { 'PATCH /account': ['credit_limit', 'is_admin'], 'POST /keys': ['scope'] });
+  assert.equal(code, 1);
+});
+
+test('API key in a query parameter: confirmed, and every URL in the evidence has the key redacted', async () => {
+  const { report } = await probeApp('query', ['--api-key-query', 'api_key', '--api-key', KEY, ...pathArgs(['PATCH /account', 'POST /keys'])]);
+  assert.deepEqual(byStatus(report, 'confirmed'), { 'PATCH /account': ['credit_limit', 'is_admin'], 'POST /keys': ['scope'] });
+  const urls = report.findings.flatMap((f) => f.evidence.map((e) => e.request?.url ?? ''));
+  assert.ok(urls.length > 0 && urls.every((u) => u.includes('api_key=<redacted>')), urls.join(' '));
+});
+
+test('planned from an OpenAPI document alone: readOnly and response-only properties are the candidates', async () => {
+  const { report } = await probeApp('header', ['--api-key', KEY, '--openapi', OPENAPI]);
+  assert.deepEqual(byStatus(report, 'confirmed'), { 'PATCH /account': ['credit_limit', 'is_admin'] });
+});
+
+test('a spent request budget stops the probe, but what it changed is still put back', async () => {
+  const { report, code } = await probeApp('header', ['--api-key', KEY, '--max-requests', '6', ...pathArgs(['PATCH /account', 'POST /widgets'])]);
+  assert.match(report.errors.join('\n'), /request budget of 6 spent/);
+  assert.ok(report.requests > 6, 'undo requests go beyond the budget');
+  assert.deepEqual(report.residue, []);
+  assert.equal(code, 1);
+});
