@@ -1,0 +1,210 @@
+// The analysis: runs the engine over every function with the library models, finds routes and their
+// auth, attributes each sink hit to the endpoints that reach it, and lets the rules turn hits into findings.
+import { createHash } from 'node:crypto';
+import { Engine } from '../dataflow/interpreter.js';
+import { describeKeySet, only, reachable, type KeySet } from '../dataflow/keyset.js';
+import type { SinkRecord } from '../dataflow/summary.js';
+import { AuthResolver } from '../frameworks/flask/auth.js';
+import { flaskAppModel } from '../frameworks/flask/app.js';
+import { flaskRequestModel } from '../frameworks/flask/request.js';
+import { discoverRoutes, fullRule } from '../frameworks/flask/routes.js';
+import { reqparseModel } from '../frameworks/flask-restful.js';
+import { MarshmallowSchemas, marshmallowModel } from '../frameworks/marshmallow.js';
+import { PydanticModels, pydanticModel } from '../frameworks/pydantic.js';
+import { pythonModel } from '../frameworks/python.js';
+import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
+import { positionOf } from '../python/positions.js';
+import type { ModuleIR } from '../python/ir.js';
+import type { Endpoint, Finding, ModelInfo, Severity, TraceStep } from '../result.js';
+import { allRules } from '../rules/index.js';
+import { ProjectIndex, type FunctionInfo } from '../semantic/project.js';
+import { remediationFor } from '../fix/remediation.js';
+import type { SinkHit, SinkKind } from './hits.js';
+import { ModelCatalog } from './models.js';
+import { Sensitivity } from './sensitivity.js';
+
+export interface AnalysisOptions {
+  sensitive?: readonly string[];
+  notSensitive?: readonly string[];
+  extraSources?: readonly string[];
+  extraSanitizers?: readonly string[];
+  apiKeyDecorators?: readonly string[];
+}
+
+export interface Analysis {
+  findings: Finding[];
+  routes: Endpoint[];
+  models: ModelInfo[];
+}
+
+const KEY_SET_SINKS = new Set<string>(['setattr', 'constructor', 'dict-update', 'query-update', 'schema-load']);
+
+export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Analysis {
+  const project = new ProjectIndex(modules);
+  const sensitivity = new Sensitivity(options);
+  let sqlalchemy!: SqlAlchemyModels;
+  let marshmallow!: MarshmallowSchemas;
+  let pydantic!: PydanticModels;
+  const engine = new Engine(project, [
+    () => pythonModel(),
+    () => flaskRequestModel(options.extraSources),
+    () => flaskAppModel(),
+    (e) => sqlalchemyModel((sqlalchemy = new SqlAlchemyModels(e))),
+    (e) => marshmallowModel(e, (marshmallow = new MarshmallowSchemas(e, sqlalchemy))),
+    (e) => pydanticModel(e, (pydantic = new PydanticModels(e))),
+    () => reqparseModel(modules),
+  ]);
+  for (const module of modules) engine.globalsOf(module);
+  for (const fn of project.functions.values()) engine.summaryOf(fn);
+
+  const catalog = new ModelCatalog(engine, sqlalchemy, marshmallow, pydantic, sensitivity);
+  const auth = new AuthResolver(engine, options.apiKeyDecorators);
+  const routes: { endpoint: Endpoint; handler: FunctionInfo }[] = [];
+  for (const route of discoverRoutes(engine)) {
+    for (const rule of fullRule(route)) {
+      routes.push({ endpoint: endpointOf(route.methods, rule, route.handler, auth.authOf(route, rule)), handler: route.handler });
+    }
+  }
+
+  const reach = reachability(project, (fn) => engine.summaryOf(fn).callees);
+  const called = new Set<string>();
+  for (const fn of project.functions.values()) for (const c of engine.summaryOf(fn).callees) called.add(c);
+
+  const findings = new Map<string, Finding>();
+  const emit = (record: SinkRecord, endpoint: Endpoint | null) => {
+    const hit = toHit(record, endpoint, catalog, sensitivity, modules);
+    if (!hit) return;
+    const finding = toFinding(hit, sensitivity);
+    if (!finding) return;
+    const key = `${finding.rule}:${finding.path}:${finding.line}:${finding.endpoint?.methods.join(',')}:${finding.endpoint?.rule}`;
+    const existing = findings.get(key);
+    if (!existing) findings.set(key, finding);
+    else existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
+  };
+
+  for (const fn of project.functions.values()) {
+    const summary = engine.summaryOf(fn);
+    const records = [...summary.hits];
+    // sinks whose target stayed a parameter, in functions nobody calls: report with the target unknown
+    if (!called.has(fn.qname)) records.push(...summary.sinks.filter((s) => 'source' in s.fact.origin).map((s) => ({ ...s, target: { type: 'unknown' as const } })));
+    if (records.length === 0) continue;
+    const endpoints = routes.filter((r) => reach.get(r.handler.qname)?.has(fn.qname)).map((r) => r.endpoint);
+    for (const record of records) {
+      if (endpoints.length === 0) emit(record, null);
+      for (const endpoint of endpoints) emit(record, endpoint);
+    }
+  }
+
+  return {
+    findings: [...findings.values()].sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule)),
+    routes: routes.map((r) => r.endpoint).sort((a, b) => a.location.path.localeCompare(b.location.path) || a.location.line - b.location.line),
+    models: catalog.all(),
+  };
+}
+
+function endpointOf(methods: string[], rule: string, handler: FunctionInfo, auth: Endpoint['auth']): Endpoint {
+  const start = positionOf(handler.module.lineStarts, handler.def.nameOffset);
+  return {
+    methods,
+    rule,
+    handler: handler.qname,
+    auth,
+    location: { path: handler.module.path, line: start.line, column: start.column, endLine: start.line, endColumn: start.column + handler.def.name.length },
+  };
+}
+
+/** For each function, the functions it reaches through calls (itself included). */
+function reachability(project: ProjectIndex, callees: (fn: FunctionInfo) => Set<string>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const fn of project.functions.values()) {
+    const seen = new Set<string>([fn.qname]);
+    const stack = [fn.qname];
+    while (stack.length > 0) {
+      const next = project.functions.get(stack.pop()!);
+      if (!next) continue;
+      for (const c of callees(next)) if (!seen.has(c)) { seen.add(c); stack.push(c); }
+    }
+    out.set(fn.qname, seen);
+  }
+  return out;
+}
+
+function toHit(record: SinkRecord, endpoint: Endpoint | null, catalog: ModelCatalog, sensitivity: Sensitivity, modules: ModuleIR[]): SinkHit | undefined {
+  const module = modules.find((m) => m.path === record.path)!;
+  const model = record.target.type === 'class' ? catalog.infoFor(record.target.cls) ?? null : null;
+  const start = positionOf(module.lineStarts, record.node.s);
+  const end = positionOf(module.lineStarts, record.node.e);
+  let kind: SinkKind;
+  let keys: KeySet;
+  let allowlistedOnly: boolean | undefined;
+  if (record.kind === 'field-value') {
+    if (record.fact.k !== 'value' || !record.field || !sensitivity.isPrivilege(record.field) || record.fact.check === 'held') return undefined;
+    kind = 'privilege-value';
+    keys = only([record.field]);
+    allowlistedOnly = record.fact.check === 'allowlisted';
+  } else if (KEY_SET_SINKS.has(record.kind) && record.fact.k !== 'value') {
+    kind = record.kind as SinkKind;
+    keys = record.fact.keys;
+  } else {
+    return undefined;
+  }
+  return {
+    kind,
+    bound: record.bound as SinkHit['bound'],
+    location: { path: record.path, line: start.line, column: start.column, endLine: end.line, endColumn: end.column },
+    functionName: record.functionName,
+    sinkText: record.sinkText,
+    targetText: record.targetText,
+    model,
+    keys,
+    field: record.field,
+    allowlistedOnly,
+    trace: record.fact.trace.map((s) => traceStep(s, modules)),
+    endpoint,
+  };
+}
+
+function traceStep(step: { path: string; offset: number; note: string }, modules: ModuleIR[]): TraceStep {
+  const module = modules.find((m) => m.path === step.path);
+  const pos = module ? positionOf(module.lineStarts, step.offset) : { line: 1, column: 1 };
+  return { path: step.path, line: pos.line, column: pos.column, note: step.note };
+}
+
+function toFinding(hit: SinkHit, sensitivity: Sensitivity): Finding | undefined {
+  const rule = allRules.find((r) => r.claims(hit));
+  if (!rule) return undefined;
+  const writable = hit.model ? reachable(hit.keys, hit.model.fields.map((f) => f.name)).sort() : [];
+  let fields: string[];
+  if (hit.kind === 'privilege-value') fields = [hit.field!];
+  else if (hit.model) fields = hit.model.fields.filter((f) => f.sensitive && writable.includes(f.name)).map((f) => f.name).sort();
+  else fields = hit.keys.kind === 'only' ? [...hit.keys.keys].filter((k) => sensitivity.classify(k)).sort() : [];
+  const unbounded = hit.keys.kind === 'any' || hit.keys.kind === 'anyBut';
+  if (fields.length === 0 && !(unbounded && !hit.model)) return undefined;
+  const severity: Severity = fields.length === 0 ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
+  return {
+    rule: rule.code,
+    name: rule.name,
+    severity,
+    cwe: 'CWE-915',
+    owasp: 'API3:2023',
+    path: hit.location.path,
+    line: hit.location.line,
+    column: hit.location.column,
+    endLine: hit.location.endLine,
+    endColumn: hit.location.endColumn,
+    endpoint: hit.endpoint ? { methods: hit.endpoint.methods, rule: hit.endpoint.rule } : null,
+    auth: hit.endpoint?.auth ?? { kind: 'none', via: 'no route found for this code' },
+    model: hit.model?.name ?? null,
+    fields,
+    writable,
+    keys: { kind: hit.keys.kind === 'none' ? 'only' : hit.keys.kind, names: hit.keys.kind === 'only' || hit.keys.kind === 'anyBut' ? [...hit.keys.keys].sort() : [] },
+    trace: hit.trace,
+    message: rule.message(hit, fields),
+    remediation: remediationFor(hit, fields),
+    fingerprint: fingerprint([rule.code, hit.location.path, hit.functionName, hit.sinkText, fields.join(','), describeKeySet(hit.keys)]),
+  };
+}
+
+function fingerprint(parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,144 @@
+// The abstract values the interpreter tracks: taint facts (caller-chosen keys, key names and values,
+// each with its origin, key set and trace) and object facts (what a name refers to: a class, an instance,
+// a function, a module, an outside name). A value is a list of facts.
+import type { KeySet } from './keyset.js';
+
+/** One step of a trace: where (module path and offset) and what, in a few words of code. */
+export interface Step {
+  path: string;
+  offset: number;
+  note: string;
+}
+
+/** Where a taint fact comes from: a request source read here, or parameter `index` of the function analysed. */
+export type Origin =
+  | { source: string }
+  | { param: number; as: 'map' | 'value' };
+
+/** The library whose declared fields bounded a key set (set by library models, read by rules). */
+export type Bound = string;
+
+export type TaintFact =
+  /** A mapping whose keys the caller chooses (within `keys`). */
+  | { k: 'map'; origin: Origin; keys: KeySet; trace: Step[]; bound?: Bound }
+  /** An iterable of caller-chosen key names (`data.keys()`, or a mapping being iterated). */
+  | { k: 'keys'; origin: Origin; keys: KeySet; trace: Step[]; bound?: Bound }
+  /** An iterable of (caller-chosen key, caller value) pairs: `data.items()`. */
+  | { k: 'items'; origin: Origin; keys: KeySet; trace: Step[]; bound?: Bound }
+  /** One caller-chosen key name. */
+  | { k: 'key'; origin: Origin; keys: KeySet; trace: Step[]; bound?: Bound }
+  /** A caller-chosen value; `field` is the key it was sent under, when known. `check` records server-side checks. */
+  | { k: 'value'; origin: Origin; field: string | null; trace: Step[]; check: ValueCheck };
+
+export type ValueCheck = 'none' | 'allowlisted' | 'held';
+
+export type ObjectRef =
+  | { type: 'class'; cls: string }
+  | { type: 'instance'; cls: string; payload?: TaintFact[] }
+  | { type: 'function'; fn: string; boundSelf?: Value }
+  | { type: 'module'; module: string }
+  /** A name from outside the project, as an access path: `flask.request.get_json`, `flask_sqlalchemy.SQLAlchemy().Model`. */
+  | { type: 'external'; path: string }
+  /** The object passed as parameter `index` (for sink targets inside summaries). */
+  | { type: 'param'; index: number }
+  /** Constant strings this value may be (a literal, or any element of a constant collection). */
+  | { type: 'strings'; values: ReadonlySet<string>; collection: boolean }
+  /** An object a library model made and reads back (a query over a model, a schema, a request parser). */
+  | { type: 'tagged'; tag: string; cls?: string; data?: unknown };
+
+export type Fact = TaintFact | { k: 'object'; ref: ObjectRef };
+
+export type Value = readonly Fact[];
+
+export const EMPTY: Value = Object.freeze([]) as Value;
+
+export const obj = (ref: ObjectRef): Fact => ({ k: 'object', ref });
+
+export const isTaint = (f: Fact): f is TaintFact => f.k !== 'object';
+
+export function taints(value: Value): TaintFact[] {
+  return value.filter(isTaint);
+}
+
+export function refs(value: Value): ObjectRef[] {
+  const out: ObjectRef[] = [];
+  for (const f of value) if (f.k === 'object') out.push(f.ref);
+  return out;
+}
+
+export function ofKind<K extends TaintFact['k']>(value: Value, k: K): Extract<TaintFact, { k: K }>[] {
+  return value.filter((f): f is Extract<TaintFact, { k: K }> => f.k === k);
+}
+
+/** The constant strings a value may hold, or null when any of its facts is not a constant string. */
+export function constantStrings(value: Value): Set<string> | null {
+  if (value.length === 0) return null;
+  const out = new Set<string>();
+  for (const f of value) {
+    if (f.k !== 'object' || f.ref.type !== 'strings') return null;
+    for (const s of f.ref.values) out.add(s);
+  }
+  return out;
+}
+
+const MAX_FACTS = 24;
+const MAX_TRACE = 12;
+
+/** Union of values, without duplicate facts; bounded so loops and recursion converge. */
+export function union(...values: Value[]): Value {
+  const nonEmpty = values.filter((v) => v.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? EMPTY;
+  const out: Fact[] = [];
+  const seen = new Set<string>();
+  for (const v of nonEmpty) {
+    for (const f of v) {
+      const id = factId(f);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(f);
+      if (out.length >= MAX_FACTS) return out;
+    }
+  }
+  return out;
+}
+
+/** Identity of a fact for de-duplication: kind, origin, key set and the object referred to, not the trace. */
+export function factId(f: Fact): string {
+  if (f.k === 'object') return `o:${refId(f.ref)}`;
+  const origin = 'source' in f.origin ? `s:${f.origin.source}` : `p:${f.origin.param}:${f.origin.as}`;
+  if (f.k === 'value') return `v:${origin}:${f.field}:${f.check}`;
+  const keys = f.keys.kind === 'only' || f.keys.kind === 'anyBut' ? `${f.keys.kind}(${[...f.keys.keys].sort()})` : f.keys.kind;
+  return `${f.k}:${origin}:${keys}:${f.bound ?? ''}`;
+}
+
+function refId(ref: ObjectRef): string {
+  switch (ref.type) {
+    case 'class':
+    case 'instance':
+      return `${ref.type}:${ref.cls}:${ref.type === 'instance' && ref.payload ? ref.payload.map(factId).join('|') : ''}`;
+    case 'function':
+      return `fn:${ref.fn}`;
+    case 'module':
+      return `mod:${ref.module}`;
+    case 'external':
+      return `ext:${ref.path}`;
+    case 'param':
+      return `param:${ref.index}`;
+    case 'strings':
+      return `str:${[...ref.values].sort().join(',')}:${ref.collection}`;
+    case 'tagged':
+      return `tag:${ref.tag}:${ref.cls ?? ''}`;
+  }
+}
+
+/** Appends a step to a trace, keeping it short: the first steps and the last ones matter most. */
+export function extend(trace: Step[], step: Step): Step[] {
+  const last = trace[trace.length - 1];
+  if (last && last.offset === step.offset && last.path === step.path) return trace;
+  const next = [...trace, step];
+  return next.length > MAX_TRACE ? [...next.slice(0, 3), ...next.slice(next.length - (MAX_TRACE - 3))] : next;
+}
+
+export function withStep<F extends TaintFact>(f: F, step: Step): F {
+  return { ...f, trace: extend(f.trace, step) };
+}

@@ -1,0 +1,55 @@
+// Small readers of abstract values that every library model uses: outside names, tags, class checks.
+import { refs, type ObjectRef, type Value } from '../dataflow/facts.js';
+import { classBases, type Engine } from '../dataflow/interpreter.js';
+import type { ClassInfo } from '../semantic/project.js';
+import type { Expr } from '../python/ir.js';
+
+/** The outside access paths a value may be (`flask.request.get_json`). */
+export function externalPaths(value: Value): string[] {
+  return refs(value).flatMap((r) => (r.type === 'external' ? [r.path] : []));
+}
+
+export function isExternal(value: Value, ...paths: string[]): boolean {
+  return externalPaths(value).some((p) => paths.includes(p));
+}
+
+export function tagged(value: Value, tag: string): Extract<ObjectRef, { type: 'tagged' }>[] {
+  return refs(value).filter((r): r is Extract<ObjectRef, { type: 'tagged' }> => r.type === 'tagged' && r.tag === tag);
+}
+
+export function classesOf(value: Value): string[] {
+  return refs(value).flatMap((r) => (r.type === 'class' ? [r.cls] : []));
+}
+
+export function instancesOf(value: Value): string[] {
+  return refs(value).flatMap((r) => (r.type === 'instance' ? [r.cls] : []));
+}
+
+/** Whether a project class derives (through project classes) from an outside base matching `test`. */
+export function derivesFrom(engine: Engine, cls: ClassInfo, test: (path: string) => boolean, seen = new Set<string>()): boolean {
+  if (seen.has(cls.qname)) return false;
+  seen.add(cls.qname);
+  for (const base of classBases(cls, engine)) {
+    for (const r of refs(base)) {
+      if (r.type === 'external' && test(r.path)) return true;
+      if (r.type === 'tagged' && test(`tag:${r.tag}`)) return true;
+      const info = r.type === 'class' ? engine.project.classes.get(r.cls) : undefined;
+      if (info && derivesFrom(engine, info, test, seen)) return true;
+    }
+  }
+  return false;
+}
+
+/** The last part of an outside path, without call parentheses: `flask_sqlalchemy.SQLAlchemy().Model` → `Model`. */
+export function lastName(path: string): string {
+  const clean = path.replace(/\(\)|\[\]/g, '');
+  return clean.slice(clean.lastIndexOf('.') + 1);
+}
+
+/** The expression a class body assigns to `name`. */
+export function classAssignment(cls: ClassInfo, name: string): Expr | undefined {
+  for (const stmt of cls.def.body) {
+    if (stmt.t === 'assign' && stmt.targets.some((t) => t.t === 'name' && t.id === name)) return stmt.value;
+  }
+  return undefined;
+}

@@ -1,0 +1,228 @@
+// Authentication of each route: API key (and how it travels), other (session, JWT, basic) or none,
+// from the view's decorators, class-level decorators and before_request hooks.
+import { refs, type Value } from '../../dataflow/facts.js';
+import type { Engine } from '../../dataflow/interpreter.js';
+import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
+import type { AuthInfo } from '../../result.js';
+import { childBodies, type FunctionInfo } from '../../semantic/project.js';
+import { classAssignment, externalPaths, tagged } from '../access.js';
+import { APP, BLUEPRINT, HTTP_AUTH, type BlueprintData } from './app.js';
+import { forEachCall, type DiscoveredRoute } from './routes.js';
+
+const KEY_NAME = /key|token/i;
+const OTHER_DECORATORS: [RegExp, string][] = [
+  [/^flask_login\.(utils\.)?(login_required|fresh_login_required)$/, 'session (flask-login)'],
+  [/^flask_jwt_extended\.(jwt_required|fresh_jwt_required)/, 'JWT (flask-jwt-extended)'],
+  [/^flask_security\.(auth_required|login_required|roles_required)/, 'flask-security'],
+];
+
+interface Hook {
+  auth: AuthInfo;
+  blueprint?: BlueprintData;
+  /** Paths and endpoint names the hook lets through without a key. */
+  exempt: Set<string>;
+}
+
+export class AuthResolver {
+  private readonly cache = new Map<string, AuthInfo | null>();
+  private readonly hooks: Hook[];
+
+  constructor(private readonly engine: Engine, apiKeyDecorators: readonly string[] = []) {
+    this.apiKeyDecorators = new Set(apiKeyDecorators);
+    this.hooks = this.findHooks();
+  }
+
+  private readonly apiKeyDecorators: Set<string>;
+
+  authOf(route: DiscoveredRoute, rule: string): AuthInfo {
+    const decorators: { expr: Expr; module: ModuleIR }[] = route.handler.def.decorators.map((expr) => ({ expr, module: route.handler.module }));
+    if (route.viewClass) {
+      for (const name of ['decorators', 'method_decorators']) {
+        const list = classAssignment(route.viewClass, name);
+        if (list?.t === 'seq') for (const expr of list.items) decorators.push({ expr, module: route.viewClass.module });
+        if (list?.t === 'dict') for (const e of list.entries) if ('value' in e && e.value.t === 'seq') for (const expr of e.value.items) decorators.push({ expr, module: route.viewClass.module });
+      }
+    }
+    let found: AuthInfo | undefined;
+    for (const d of decorators) {
+      const auth = this.decoratorAuth(d.expr, d.module);
+      if (auth && (!found || auth.kind === 'api_key')) found = auth;
+    }
+    if (found) return found;
+    for (const hook of this.hooks) {
+      if (hook.blueprint && route.blueprint !== hook.blueprint && !route.blueprint?.parents.includes(hook.blueprint)) continue;
+      if (hook.exempt.has(rule) || hook.exempt.has(route.handler.def.name)) continue;
+      return hook.auth;
+    }
+    return { kind: 'none' };
+  }
+
+  private decoratorAuth(expr: Expr, module: ModuleIR): AuthInfo | undefined {
+    const target = expr.t === 'call' ? expr.fn : expr;
+    const value = this.engine.evaluateInModule(module.name, target);
+    const text = module.source.slice(expr.s, expr.e);
+    if ([...this.apiKeyDecorators].some((q) => text === q || externalPaths(value).includes(q) || refs(value).some((r) => r.type === 'function' && r.fn === q))) {
+      return { kind: 'api_key', via: 'configured decorator' };
+    }
+    if (expr.t === 'attr' || (expr.t === 'call' && expr.fn.t === 'attr')) {
+      const base = this.engine.evaluateInModule(module.name, (target as Extract<Expr, { t: 'attr' }>).obj);
+      const auth = tagged(base, HTTP_AUTH)[0]?.data as AuthInfo | undefined;
+      if (auth && /login_required/.test(text)) return auth;
+    }
+    for (const path of externalPaths(value)) {
+      const other = OTHER_DECORATORS.find(([re]) => re.test(path));
+      if (other) return { kind: 'other', via: other[1] };
+    }
+    for (const r of refs(value)) {
+      if (r.type === 'function') {
+        const fn = this.engine.project.functions.get(r.fn);
+        const auth = fn && this.functionAuth(fn);
+        if (auth) return auth;
+      }
+    }
+    return undefined;
+  }
+
+  /** Reads a function (and the functions nested in it or called by it) for where it takes a credential from. */
+  functionAuth(fn: FunctionInfo, depth = 0): AuthInfo | undefined {
+    const cached = this.cache.get(fn.qname);
+    if (cached !== undefined) return cached ?? undefined;
+    this.cache.set(fn.qname, null);
+    const source = fn.module.source.slice(fn.def.s, fn.def.e);
+    let found: AuthInfo | undefined;
+    visitExprs(fn.def.body, (e) => {
+      if (found?.kind === 'api_key') return;
+      const read = credentialRead(e);
+      if (read) found = classify(read, source) ?? found;
+    });
+    if (!found && /\bsession\s*(\[|\.get\()/.test(source)) found = { kind: 'other', via: 'session' };
+    if (!found && /\bjwt\.decode\(|verify_jwt_in_request\(/.test(source)) found = { kind: 'other', via: 'JWT' };
+    if (!found && /request\.authorization\b/.test(source)) found = { kind: 'other', via: 'HTTP basic auth' };
+    if (!found && depth < 2) {
+      visitExprs(fn.def.body, (e) => {
+        if (found || e.t !== 'call') return;
+        for (const r of refs(this.engine.evaluateInModule(fn.module.name, e.fn))) {
+          const callee = r.type === 'function' ? this.engine.project.functions.get(r.fn) : undefined;
+          if (callee && callee !== fn) found = this.functionAuth(callee, depth + 1) ?? found;
+        }
+      });
+    }
+    this.cache.set(fn.qname, found ?? null);
+    return found;
+  }
+
+  private findHooks(): Hook[] {
+    const hooks: Hook[] = [];
+    const add = (fn: FunctionInfo | undefined, owner: Value) => {
+      const auth = fn && this.functionAuth(fn);
+      if (!auth) return;
+      const blueprint = tagged(owner, BLUEPRINT)[0]?.data as BlueprintData | undefined;
+      if (!blueprint && tagged(owner, APP).length === 0 && refs(owner).length > 0 && externalPaths(owner).length === 0) return;
+      hooks.push({ auth, blueprint, exempt: exemptions(fn!) });
+    };
+    for (const fn of this.engine.project.functions.values()) {
+      for (const d of fn.def.decorators) {
+        if (d.t === 'attr' && /^before_(app_)?request$/.test(d.name)) {
+          const owner = this.engine.evaluateInModule(fn.module.name, d.obj);
+          add(fn, d.name === 'before_app_request' ? [] : owner);
+        }
+      }
+    }
+    for (const module of this.engine.project.modules.values()) {
+      forEachCall(module.body, (call) => {
+        if (call.fn.t !== 'attr' || !/^before_(app_)?request$/.test(call.fn.name) || !call.args[0]) return;
+        const owner = this.engine.evaluateInModule(module.name, call.fn.obj);
+        for (const r of refs(this.engine.evaluateInModule(module.name, call.args[0].value))) {
+          if (r.type === 'function') add(this.engine.project.functions.get(r.fn), owner);
+        }
+      });
+    }
+    return hooks;
+  }
+}
+
+type CredentialRead = { where: 'header' | 'query'; name: string };
+
+/** `request.headers.get('X-API-Key')`, `request.headers['X-API-Key']`, `request.args.get('api_key')`. */
+function credentialRead(e: Expr): CredentialRead | undefined {
+  let container: Expr | undefined;
+  let key: Expr | undefined;
+  if (e.t === 'call' && e.fn.t === 'attr' && e.fn.name === 'get' && e.args[0]) {
+    container = e.fn.obj;
+    key = e.args[0].value;
+  } else if (e.t === 'sub') {
+    container = e.obj;
+    key = e.index;
+  }
+  if (!container || key?.t !== 'str' || container.t !== 'attr') return undefined;
+  if (container.name === 'headers') return { where: 'header', name: key.v };
+  if ((container.name === 'args' || container.name === 'values') && KEY_NAME.test(key.v)) return { where: 'query', name: key.v };
+  return undefined;
+}
+
+function classify(read: CredentialRead, source: string): AuthInfo | undefined {
+  if (read.where === 'query') return { kind: 'api_key', via: `query ${read.name}` };
+  if (/^authorization$/i.test(read.name)) {
+    if (/\bjwt\.decode\(|decode_token\(/.test(source)) return { kind: 'other', via: 'JWT' };
+    if (/['"]Basic\b/.test(source) && !/['"](Bearer|Token|ApiKey|Api-Key)\b/i.test(source)) return { kind: 'other', via: 'HTTP basic auth' };
+    return { kind: 'api_key', via: 'header Authorization' };
+  }
+  if (KEY_NAME.test(read.name)) return { kind: 'api_key', via: `header ${read.name}` };
+  return undefined;
+}
+
+/** Early returns in a hook guarded by `request.path == '/health'` or `request.endpoint in (...)`. */
+function exemptions(fn: FunctionInfo): Set<string> {
+  const out = new Set<string>();
+  for (const stmt of fn.def.body) {
+    if (stmt.t !== 'if' || !stmt.body.some((s) => s.t === 'return')) continue;
+    visitExprs([{ ...stmt, t: 'expr', value: stmt.test }], (e) => {
+      if (e.t !== 'cmp') return;
+      const subject = fn.module.source.slice(e.left.s, e.left.e);
+      if (!/request\.(path|endpoint|url_rule)/.test(subject)) return;
+      if (e.right.t === 'str') out.add(e.right.v);
+      if (e.right.t === 'seq') for (const i of e.right.items) if (i.t === 'str') out.add(i.v);
+    });
+  }
+  return out;
+}
+
+/** Visits every expression in statements, nested functions included. */
+export function visitExprs(body: Stmt[], visit: (e: Expr) => void): void {
+  const expr = (e: Expr | undefined): void => {
+    if (!e) return;
+    visit(e);
+    switch (e.t) {
+      case 'attr': return expr(e.obj);
+      case 'call': expr(e.fn); for (const a of e.args) expr(a.value); return;
+      case 'sub': expr(e.obj); expr(e.index); return;
+      case 'dict': for (const en of e.entries) { if ('spread' in en) expr(en.spread); else { expr(en.key); expr(en.value); } } return;
+      case 'seq': for (const i of e.items) expr(i); return;
+      case 'star': return expr(e.value);
+      case 'comp': for (const f of e.fors) { expr(f.iter); for (const t of f.ifs) expr(t); } expr(e.elt); expr(e.value); return;
+      case 'cmp': case 'bool': expr(e.left); expr(e.right); return;
+      case 'not': return expr(e.value);
+      case 'ternary': expr(e.test); expr(e.then); expr(e.else); return;
+      case 'walrus': return expr(e.value);
+      case 'lambda': return expr(e.body);
+      case 'other': for (const p of e.parts) expr(p); return;
+      default: return;
+    }
+  };
+  for (const stmt of body) {
+    switch (stmt.t) {
+      case 'assign': for (const t of stmt.targets) expr(t); expr(stmt.value); break;
+      case 'augassign': expr(stmt.target); expr(stmt.value); break;
+      case 'expr': expr(stmt.value); break;
+      case 'if': case 'while': expr(stmt.test); break;
+      case 'for': expr(stmt.iter); break;
+      case 'with': for (const i of stmt.items) expr(i.value); break;
+      case 'match': expr(stmt.subject); break;
+      case 'return': case 'raise': expr(stmt.value); break;
+      case 'del': for (const t of stmt.targets) expr(t); break;
+      case 'def': visitExprs(stmt.fn.body, visit); for (const d of stmt.fn.decorators) expr(d); break;
+      default: break;
+    }
+    for (const child of childBodies(stmt)) visitExprs(child, visit);
+  }
+}

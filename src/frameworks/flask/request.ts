@@ -1,0 +1,62 @@
+// Flask's request as a source of caller-chosen keys, as data: which attributes and calls of
+// `flask.request` give every key the caller sends, and which give the raw body.
+import { ANY } from '../../dataflow/keyset.js';
+import { ofKind, taints, type Fact } from '../../dataflow/facts.js';
+import type { LibraryModel, SiteContext } from '../../dataflow/library.js';
+import type { Span } from '../../python/ir.js';
+import { externalPaths } from '../access.js';
+
+/** Access paths whose value is a mapping of every key the caller sends. */
+const MAPPING_ATTRIBUTES = new Set(['flask.request.json', 'flask.request.form', 'flask.request.values', 'flask.request.args', 'flask.request.files']);
+const MAPPING_CALLS = new Set(['flask.request.get_json']);
+/** Access paths whose value is the raw request body (a mapping once `json.loads` reads it). */
+const BODY_ATTRIBUTES = new Set(['flask.request.data']);
+const BODY_CALLS = new Set(['flask.request.get_data']);
+const JSON_PARSERS = new Set(['json.loads', 'flask.json.loads', 'simplejson.loads', 'orjson.loads', 'ujson.loads']);
+const BODY_FIELD = '<request body>';
+
+const NO_RETURN = new Set(['flask.abort', 'werkzeug.exceptions.abort', 'flask_restful.abort']);
+
+export function flaskRequestModel(extraSources: readonly string[] = []): LibraryModel {
+  const mappingCalls = new Set([...MAPPING_CALLS, ...extraSources]);
+  return {
+    name: 'flask.request',
+    attribute(base, name, site) {
+      const paths = externalPaths(base).map((p) => `${normalise(p)}.${name}`);
+      if (paths.some((p) => MAPPING_ATTRIBUTES.has(p))) return [mapping(site, site.expr)];
+      if (paths.some((p) => BODY_ATTRIBUTES.has(p))) return [body(site, site.expr)];
+      return undefined;
+    },
+    call(site) {
+      const paths = externalPaths(site.callee).map(normalise);
+      if (paths.some((p) => mappingCalls.has(p))) return [mapping(site, site.expr)];
+      if (paths.some((p) => BODY_CALLS.has(p))) return [body(site, site.expr)];
+      if (paths.some((p) => JSON_PARSERS.has(p))) {
+        const raw = ofKind(site.args[0] ?? [], 'value').filter((f) => f.field === BODY_FIELD);
+        if (raw.length > 0) return [mapping(site, site.expr)];
+      }
+      if (site.method === 'to_dict' && site.receiver) {
+        const maps = taints(site.receiver).filter((f) => f.k === 'map');
+        if (maps.length > 0) return maps;
+      }
+      return undefined;
+    },
+    noReturn(callee) {
+      return externalPaths(callee).some((p) => NO_RETURN.has(p));
+    },
+  };
+}
+
+/** Project code may reach the request through `flask.globals.request` or a werkzeug LocalProxy import. */
+function normalise(path: string): string {
+  return path.replace(/^flask\.globals\./, 'flask.');
+}
+
+function mapping(site: SiteContext, node: Span): Fact {
+  return { k: 'map', origin: { source: site.text(node) }, keys: ANY, trace: [site.step(node)] };
+}
+
+function body(site: SiteContext, node: Span): Fact {
+  return { k: 'value', origin: { source: site.text(node) }, field: BODY_FIELD, trace: [site.step(node)], check: 'none' };
+}
+

@@ -1,0 +1,44 @@
+// Python's own attribute-writing calls as sinks: setattr with a caller-chosen name, obj.__dict__.update,
+// vars(obj).update, and `obj.field = value` (a caller value written to a named field).
+import { obj, ofKind, refs, taints, type Value } from '../dataflow/facts.js';
+import type { LibraryModel } from '../dataflow/library.js';
+import { isExternal, tagged } from './access.js';
+
+const DICT_OF = 'python.__dict__';
+
+export function pythonModel(): LibraryModel {
+  return {
+    name: 'python',
+    attribute(base, name) {
+      if (name !== '__dict__') return undefined;
+      const targets = refs(base).filter((r) => r.type === 'instance' || r.type === 'param' || r.type === 'class');
+      return targets.length > 0 ? [obj({ type: 'tagged', tag: DICT_OF, data: base })] : undefined;
+    },
+    call(site) {
+      if (isExternal(site.callee, 'builtins.setattr') && site.args.length >= 3) {
+        const [target, name, value] = site.args as [Value, Value, Value];
+        const keys = ofKind(name, 'key');
+        const targetNode = site.expr.args[0]?.value;
+        if (keys.length > 0) site.report({ kind: 'setattr', facts: keys, target, node: site.expr, targetNode });
+        const constant = refs(name).find((r) => r.type === 'strings');
+        if (constant && constant.type === 'strings' && constant.values.size === 1) {
+          const values = ofKind(value, 'value');
+          if (values.length > 0) site.report({ kind: 'field-value', facts: values, target, node: site.expr, targetNode, field: [...constant.values][0] });
+        }
+        return [];
+      }
+      if (site.method === 'update' && site.receiver) {
+        for (const dict of tagged(site.receiver, DICT_OF)) {
+          const facts = [...site.args, ...site.spread].flatMap((v) => ofKind(v, 'map'));
+          if (facts.length > 0) site.report({ kind: 'dict-update', facts, target: dict.data as Value, node: site.expr, targetNode: site.receiverExpr });
+        }
+      }
+      return undefined;
+    },
+    assignAttribute(target, name, value, site) {
+      const values = taints(value).filter((f) => f.k === 'value');
+      if (values.length === 0 || refs(target).length === 0) return;
+      site.report({ kind: 'field-value', facts: values, target, node: site.node, targetNode: site.targetExpr, field: name });
+    },
+  };
+}

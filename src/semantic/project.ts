@@ -1,0 +1,122 @@
+// The project index: modules by dotted name, every function and class by qualified name, and how an
+// import statement's module resolves among the project's own modules (absolute, relative, by suffix).
+import type { ClassDef, FunctionDef, ModuleIR, Stmt } from '../python/ir.js';
+
+export type FunctionKind = 'function' | 'method' | 'classmethod' | 'staticmethod';
+
+export interface FunctionInfo {
+  qname: string;
+  module: ModuleIR;
+  def: FunctionDef;
+  kind: FunctionKind;
+  /** The class a method is defined in. */
+  owner?: ClassInfo;
+  /** The function a nested function is defined in. */
+  parent?: FunctionInfo;
+}
+
+export interface ClassInfo {
+  qname: string;
+  module: ModuleIR;
+  def: ClassDef;
+  methods: Map<string, FunctionInfo>;
+  /** Classes nested in the body (`Meta`, `Config`). */
+  nested: Map<string, ClassInfo>;
+}
+
+export class ProjectIndex {
+  readonly modules = new Map<string, ModuleIR>();
+  readonly functions = new Map<string, FunctionInfo>();
+  readonly classes = new Map<string, ClassInfo>();
+  /** Functions and classes defined directly in each module or function body, by their defining statement. */
+  readonly definitions = new Map<Stmt, FunctionInfo | ClassInfo>();
+
+  constructor(modules: ModuleIR[]) {
+    for (const m of modules) this.modules.set(m.name, m);
+    for (const m of modules) this.indexBody(m, m.body, m.name, undefined, undefined);
+  }
+
+  private indexBody(module: ModuleIR, body: Stmt[], prefix: string, owner: ClassInfo | undefined, parent: FunctionInfo | undefined): void {
+    for (const stmt of body) {
+      if (stmt.t === 'def') {
+        const info = this.indexFunction(module, stmt.fn, `${prefix}.${stmt.fn.name}`, owner, parent);
+        this.definitions.set(stmt, info);
+      } else if (stmt.t === 'class') {
+        const info = this.indexClass(module, stmt.cls, `${prefix}.${stmt.cls.name}`, parent);
+        this.definitions.set(stmt, info);
+        owner?.nested.set(stmt.cls.name, info);
+      } else {
+        for (const child of childBodies(stmt)) this.indexBody(module, child, prefix, owner, parent);
+      }
+    }
+  }
+
+  private indexFunction(module: ModuleIR, def: FunctionDef, qname: string, owner: ClassInfo | undefined, parent: FunctionInfo | undefined): FunctionInfo {
+    const decoratorNames = def.decorators.map((d) => (d.t === 'name' ? d.id : d.t === 'attr' ? d.name : ''));
+    const kind: FunctionKind = !owner ? 'function'
+      : decoratorNames.includes('classmethod') ? 'classmethod'
+      : decoratorNames.includes('staticmethod') ? 'staticmethod'
+      : 'method';
+    const info: FunctionInfo = { qname, module, def, kind, owner, parent };
+    this.functions.set(qname, info);
+    if (owner && !owner.methods.has(def.name)) owner.methods.set(def.name, info);
+    this.indexBody(module, def.body, qname, undefined, info);
+    return info;
+  }
+
+  private indexClass(module: ModuleIR, def: ClassDef, qname: string, parent: FunctionInfo | undefined): ClassInfo {
+    const info: ClassInfo = { qname, module, def, methods: new Map(), nested: new Map() };
+    this.classes.set(qname, info);
+    this.indexBody(module, def.body, qname, info, parent);
+    return info;
+  }
+
+  /** The project module an import names, seen from module `from`; undefined when it is outside the project. */
+  resolveModule(from: ModuleIR, name: string): ModuleIR | undefined {
+    const dots = name.length - name.replace(/^\.+/, '').length;
+    const rest = name.slice(dots);
+    if (dots > 0) {
+      const base = from.name.split('.');
+      if (!from.isPackage) base.pop();
+      for (let i = 1; i < dots; i++) base.pop();
+      const full = [...base, ...(rest ? [rest] : [])].filter(Boolean).join('.');
+      return this.modules.get(full) ?? this.bySuffix(full);
+    }
+    return this.modules.get(rest) ?? this.bySuffix(rest);
+  }
+
+  /** Scanning a folder inside a package (or an app run from its own folder) shifts names: match by suffix. */
+  private bySuffix(name: string): ModuleIR | undefined {
+    if (!name) return undefined;
+    const outside = WELL_KNOWN_OUTSIDE.test(name.split('.')[0]!);
+    let found: ModuleIR | undefined;
+    for (const [key, m] of this.modules) {
+      if (key.endsWith(`.${name}`) || (!outside && name.endsWith(`.${key}`))) {
+        if (found) return undefined;
+        found = m;
+      }
+    }
+    return found;
+  }
+}
+
+/** Top-level names of libraries an import by suffix must never be confused with. */
+const WELL_KNOWN_OUTSIDE = /^(flask|flask_\w+|sqlalchemy|marshmallow\w*|pydantic|werkzeug|django|jwt|itsdangerous|json|os|sys|typing|datetime|functools|collections|re|uuid|hashlib|secrets|logging)$/;
+
+/** The statement lists nested in a compound statement (not function or class bodies). */
+export function childBodies(stmt: Stmt): Stmt[][] {
+  switch (stmt.t) {
+    case 'if':
+    case 'for':
+    case 'while':
+      return [stmt.body, stmt.orelse];
+    case 'try':
+      return [stmt.body, ...stmt.handlers, stmt.orelse, stmt.final];
+    case 'with':
+      return [stmt.body];
+    case 'match':
+      return stmt.cases;
+    default:
+      return [];
+  }
+}
