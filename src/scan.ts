@@ -64,6 +64,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     stats: { files: files.length, bytes, seconds: Math.round(performance.now() - started) / 1000 },
     routes: analysis.routes,
     models: analysis.models,
+    files,
   };
 }
 
