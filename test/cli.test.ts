@@ -11,7 +11,6 @@ import { anotherEndpoint, safeApp, vulnerableApp } from './fixtures/cli/apps.js'
 import { runCli, tempProject } from './fixtures/cli/run-cli.js';
 
 const repo = join(import.meta.dirname, '..');
-const needsEngine = { todo: 'needs the analysis engine (scan() finding MA101/MA102)' };
 const noCi = { CI: undefined, NO_COLOR: undefined };
 
 /** The findings of a JSON report as `RULE severity line`. */
@@ -98,7 +97,7 @@ test('bad options exit 2 with one line', async () => {
   }
 });
 
-test('end to end: findings fail the run; --fail-on and --severity set the threshold', needsEngine, async () => {
+test('end to end: findings fail the run; --fail-on and --severity set the threshold', async () => {
   const root = tempProject({ 'app.py': vulnerableApp() });
   const scan = (...flags: string[]) => runCli(['scan', root, '--format', 'json', ...flags], noCi);
   const all = await scan();
@@ -113,7 +112,7 @@ test('end to end: findings fail the run; --fail-on and --severity set the thresh
   assert.equal((await scan('--select', 'MA101', '--severity', 'critical')).code, 0);
 });
 
-test('end to end: ignore comments silence findings, are counted, listed with --show-suppressed, and unused ones warned about', needsEngine, async () => {
+test('end to end: ignore comments silence findings, are counted, listed with --show-suppressed, and unused ones warned about', async () => {
   const source = vulnerableApp({ setattr: '# massassign: ignore[MA101]', aboveConstructor: '# massassign: ignore', harmless: '# massassign: ignore[MA104]' });
   const root = tempProject({ 'app.py': source });
   const plain = await runCli(['scan', root, '--no-color'], noCi);
@@ -127,7 +126,7 @@ test('end to end: ignore comments silence findings, are counted, listed with --s
   assert.equal((await runCli(['scan', wrongRule, '--select', 'MA101'], noCi)).code, 1, 'a comment for another rule does not silence');
 });
 
-test('end to end: --write-baseline records today\'s findings; --baseline then reports only new ones', needsEngine, async () => {
+test('end to end: --write-baseline records today\'s findings; --baseline then reports only new ones', async () => {
   const root = tempProject({ 'app.py': vulnerableApp() });
   const baseline = join(root, '.massassign-baseline.json');
   const written = await runCli(['scan', root, '--write-baseline', baseline, '--no-color'], noCi);
@@ -144,7 +143,7 @@ test('end to end: --write-baseline records today\'s findings; --baseline then re
   assert.deepEqual(reported(later.stdout), [`MA101 high ${source.split('\n').lastIndexOf('        setattr(config, key, value)') + 1}`]);
 });
 
-test('end to end: a config file found upwards sets the policy, and flags override it', needsEngine, async () => {
+test('end to end: a config file found upwards sets the policy, and flags override it', async () => {
   const root = tempProject({
     'pyproject.toml': '[tool.massassign]\nignore = ["MA102"]\nfail-on = "critical"\nexclude = ["svc/legacy/**"]\n',
     'svc/app.py': vulnerableApp(),
