@@ -1,14 +1,15 @@
 // `massassign probe <base-url>`: options to ProbeOptions, run the live probe, render it, exit 1 when confirmed.
 // Also exports the key and safety options `scan --probe` shares.
 import { Command, Option } from 'commander';
-import { runProbe, renderProbeJson, renderProbeText, type KeyPlacement, type ProbeOptions } from '../probe/index.js';
+import type { ScanResult } from '../result.js';
+import { annotateFindings, runProbe, renderProbeJson, renderProbeText, type KeyPlacement, type ProbeOptions } from '../probe/index.js';
 import { UsageError } from './usage-error.js';
 
 export interface ProbeCliOptions {
   apiKey?: string;
   apiKeyHeader?: string;
   apiKeyQuery?: string;
-  allowHost: string[];
+  allowHost?: string[];
   maxRequests?: string;
   rate?: string;
   aggressive?: boolean;
@@ -69,4 +70,32 @@ export function registerProbeCommand(program: Command, setExitCode: (code: numbe
     const confirmed = run.report.findings.some((f) => f.status === 'confirmed');
     setExitCode(run.unreachable ? 2 : confirmed ? 1 : 0);
   });
+}
+
+export interface ProbeScanFlags extends ProbeCliOptions {
+  probe?: string;
+}
+
+/** `scan --probe <base-url>`: the probe options on the scan command. */
+export function addScanProbeOptions(command: Command): void {
+  addProbeOptions(command.option('--probe <base-url>', 'then confirm each finding against this running API (see: massassign probe --help)'));
+}
+
+/** With `--probe`, probes the scan's findings and marks each with its verdict; residue and errors go to stderr. */
+export async function probeScanFindings(result: ScanResult, flags: ProbeScanFlags): Promise<void> {
+  if (!flags.probe) return;
+  const options = probeOptionsFrom(flags.probe, flags);
+  if (!result.findings.some((f) => f.endpoint !== null)) {
+    annotateFindings(result, []);
+    return;
+  }
+  const run = await runProbe({ ...options, scanResult: result, findingsOnly: true });
+  if (run.report.plan) {
+    process.stderr.write(renderProbeText(run.report));
+    return;
+  }
+  annotateFindings(result, run.results, run.report.errors[0]);
+  for (const r of run.report.residue) process.stderr.write(`massassign: NOT RESTORED: ${r.method} ${r.path}: ${r.what}. To do: ${r.todo}\n`);
+  for (const error of run.report.errors) process.stderr.write(`massassign: probe: ${error}\n`);
+  if (run.unreachable) throw new UsageError(run.report.errors[0]);
 }

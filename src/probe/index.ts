@@ -49,6 +49,7 @@ async function runRedacted(options: ProbeOptions, redactor: Redactor): Promise<P
   const target = checkTarget(options.baseUrl, options.allowHosts);
   const scanResult = options.scanResult ?? (options.source ? await scan({ path: options.source }) : undefined);
   const plan = makePlan(scanResult, options.openapi ? readOpenApi(options.openapi) : undefined, options.paths ?? []);
+  if (options.findingsOnly) plan.writes = plan.writes.filter((w) => w.staticEvidence);
   if (plan.writes.length === 0) throw new UsageError('nothing to probe: give --source <dir>, --openapi <file> or --path "METHOD /path" naming a write endpoint');
   const targetText = target.href.replace(/\/$/, '');
   if (options.dryRun) {

@@ -13,6 +13,8 @@ export interface ProbeOptions {
   source?: string;
   /** Or plan from a scan already made (`scan --probe`). */
   scanResult?: ScanResult;
+  /** Probe only the endpoints static findings name (what `scan --probe` does). */
+  findingsOnly?: boolean;
   /** An OpenAPI 3.x / Swagger 2 document (JSON). */
   openapi?: string;
   /** Extra endpoints, each `METHOD /path` (Flask `<int:id>` or OpenAPI `{id}` parameters). */
