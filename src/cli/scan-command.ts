@@ -17,6 +17,7 @@ import { suppressedList, unusedIgnoreLine } from '../policy/notes.js';
 import type { SourceReader } from '../policy/suppress.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usage-error.js';
+import { addScanProbeOptions, probeScanFindings, type ProbeScanFlags } from './probe-command.js'; // live probe (scan --probe)
 
 interface ScanFlags extends Settings {
   format: ReporterName;
@@ -33,7 +34,7 @@ interface ScanFlags extends Settings {
 const list = (value: string, previous?: string[]) => [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 
 export function registerScanCommand(program: Command, setExitCode: (code: number) => void): void {
-  program
+  const command = program
     .command('scan')
     .description('Scan a Flask project for mass assignment')
     .argument('[path]', 'project folder or file', '.')
@@ -58,6 +59,7 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('-q, --quiet', 'print only the findings: no summary, no progress bar', false)
     .option('--no-color', 'never colour the output (also: the NO_COLOR environment variable)')
     .action(async (path: string, flags: ScanFlags) => setExitCode(await runScan(path, flags)));
+  addScanProbeOptions(command); // live probe: --probe <base-url>, --api-key, ... (src/cli/probe-command.ts)
 }
 
 async function runScan(path: string, flags: ScanFlags): Promise<number> {
@@ -73,6 +75,7 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   const read = sourceReader(scanned.root);
   const { result: filtered, ignores } = applyFilters(scanned, { severity, select, ignore }, read);
   const result = withBaseline(filtered, baseline, flags.writeBaseline);
+  await probeScanFindings(result, flags as ProbeScanFlags); // live probe: marks each finding confirmed / reflected / ...
   emit(render(result, flags, read), flags.output);
   if (flags.showSuppressed) {
     const listing = suppressedList(result.suppressed ?? []);
