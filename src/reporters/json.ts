@@ -21,6 +21,7 @@ export function renderJson(result: ScanResult): string {
     message: f.message,
     remediation: f.remediation,
     fingerprint: f.fingerprint,
+    ...(f.probe ? { probe: f.probe } : {}), // only after `scan --probe` (docs/probe.md)
   }));
   return `${JSON.stringify({ version: 1, findings, errors: result.errors, stats: result.stats }, null, 2)}\n`;
 }
