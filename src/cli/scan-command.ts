@@ -1,7 +1,7 @@
 // `massassign scan [PATH]`: settings from the config file and flags, run the scan, apply ignore comments,
 // filters and the baseline, render with the chosen reporter, and set the exit code from `--fail-on`.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { scan } from '../scan.js';
 import type { ScanResult } from '../result.js';
@@ -108,18 +108,15 @@ function withBaseline(result: ScanResult, baseline: Baseline | undefined, writeT
   return baseline ? applyBaseline(result, baseline) : result;
 }
 
-/** Reads each file once, by its path relative to the scan root (a single scanned file is its own root). */
+/** Reads each file once, by its path relative to the scan root. */
 function sourceReader(root: string): SourceReader {
   const cache = new Map<string, string | null>();
   const readOnce = (path: string) => {
-    for (const file of [resolve(root, path), resolve(dirname(root), path)]) {
-      try {
-        return readFileSync(file, 'utf8');
-      } catch {
-        // not there: try the next place
-      }
+    try {
+      return readFileSync(resolve(root, path), 'utf8');
+    } catch {
+      return null;
     }
-    return null;
   };
   return (path) => {
     if (!cache.has(path)) cache.set(path, readOnce(path));
