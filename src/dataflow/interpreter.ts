@@ -53,7 +53,36 @@ export class Engine {
     return frame.env;
   }
 
-  /** Hits found while evaluating a module's top level (module-level code that reads a request is rare). */
+  /**
+   * Values a decorator injects into the function it wraps: `def deco(view): def wrapper(*a, **k):
+   * return view(request.get_json(), *a, **k)` hands the request body to the view's first parameter.
+   */
+  injectedArguments(fn: FunctionInfo): Map<string, Value> {
+    const out = new Map<string, Value>();
+    for (const decorator of fn.def.decorators) {
+      for (const ref of refs(this.evaluateInModule(fn.module.name, decorator))) {
+        const deco = ref.type === 'function' ? this.project.functions.get(ref.fn) : undefined;
+        const viewParam = deco?.def.params[0]?.name;
+        if (!deco || !viewParam) continue;
+        for (const wrapper of this.project.functions.values()) {
+          if (wrapper.parent !== deco) continue;
+          const frame = new Frame(this, wrapper.module, wrapper);
+          frame.run(wrapper.def.body);
+          frame.forEachCallOf(viewParam, wrapper.def.body, (call) => {
+            const positional = call.args.filter((a) => !a.name && !a.star);
+            positional.forEach((a, i) => {
+              const param = fn.def.params[i];
+              if (param) out.set(param.name, union(out.get(param.name) ?? EMPTY, frame.evaluate(a.value)));
+            });
+            for (const a of call.args) if (a.name) out.set(a.name, union(out.get(a.name) ?? EMPTY, frame.evaluate(a.value)));
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The environment a function ended with (for closures). */
   envOfFunction(qname: string): Env | undefined {
     return this.functionEnvs.get(qname);
   }
@@ -90,6 +119,7 @@ class Frame {
 
   bindParameters(): void {
     const fn = this.fn!;
+    const injected = this.engine.injectedArguments(fn);
     fn.def.params.forEach((p, index) => {
       const facts: Fact[] = [
         { k: 'map', origin: { param: index, as: 'map' }, keys: ANY, trace: [] },
@@ -98,8 +128,19 @@ class Frame {
       ];
       if (index === 0 && fn.owner && fn.kind === 'method') facts.push(obj({ type: 'instance', cls: fn.owner.qname }));
       if (index === 0 && fn.owner && fn.kind === 'classmethod') facts.push(obj({ type: 'class', cls: fn.owner.qname }));
-      this.env.set(p.name, facts);
+      this.env.set(p.name, union(facts, injected.get(p.name) ?? EMPTY));
     });
+  }
+
+  /** Calls of the name `callee` among statements (return values and expression statements). */
+  forEachCallOf(callee: string, body: Stmt[], visit: (call: Extract<Expr, { t: 'call' }>) => void): void {
+    for (const stmt of body) {
+      const value = stmt.t === 'return' ? stmt.value : stmt.t === 'expr' ? stmt.value : stmt.t === 'assign' ? stmt.value : undefined;
+      if (value?.t === 'call' && value.fn.t === 'name' && value.fn.id === callee) visit(value);
+      if (stmt.t === 'if' || stmt.t === 'try' || stmt.t === 'with' || stmt.t === 'for' || stmt.t === 'while') {
+        for (const child of [('body' in stmt ? stmt.body : []), ('orelse' in stmt ? stmt.orelse : [])]) this.forEachCallOf(callee, child, visit);
+      }
+    }
   }
 
   // ---- statements -------------------------------------------------------------------------------
@@ -132,7 +173,11 @@ class Frame {
       case 'if':
         return this.execIf(stmt);
       case 'for':
-        return this.execLoop(stmt.body, stmt.orelse, () => this.assign(stmt.target, this.iterate(this.evaluate(stmt.iter)), { s: stmt.s, e: stmt.iter.e }));
+      {
+        const iterable = this.evaluate(stmt.iter);
+        const runsOnce = stmt.iter.t === 'seq' && stmt.iter.items.length > 0 && constantStrings(iterable) !== null;
+        return this.execLoop(stmt.body, stmt.orelse, () => this.assign(stmt.target, this.iterate(iterable), { s: stmt.s, e: stmt.iter.e }), runsOnce);
+      }
       case 'while':
         return this.execLoop(stmt.body, stmt.orelse, () => this.narrowInPlace(stmt.test, true));
       case 'try': {
@@ -230,7 +275,7 @@ class Frame {
   }
 
   /** Runs a loop body twice (enough for key sets to settle), then the else branch. */
-  private execLoop(body: Stmt[], orelse: Stmt[], enter: () => void): boolean {
+  private execLoop(body: Stmt[], orelse: Stmt[], enter: () => void, runsOnce = false): boolean {
     const entry = this.snapshot();
     const exits: Env[] = [];
     let state = entry;
@@ -242,7 +287,8 @@ class Frame {
       const falls = this.run(body);
       this.loops.pop();
       exits.push(...loop.breaks);
-      state = joinEnvs([entry, ...(falls ? [this.snapshot()] : []), ...loop.continues]);
+      const ends = [...(falls ? [this.snapshot()] : []), ...loop.continues];
+      state = joinEnvs(runsOnce && ends.length > 0 ? ends : [entry, ...ends]);
     }
     this.restore(state);
     if (this.run(orelse)) exits.push(this.snapshot());
@@ -398,6 +444,8 @@ class Frame {
         this.env.set(expr.target, value);
         return value;
       }
+      case 'intersect':
+        return intersection(this.evaluate(expr.left), this.evaluate(expr.right));
       case 'other':
         return union(...expr.parts.map((p) => this.evaluate(p).filter((f) => f.k === 'value')));
     }
@@ -471,7 +519,7 @@ class Frame {
     const step = this.step(expr);
     const out: Fact[] = [];
     for (const f of base) {
-      if (f.k === 'map') out.push({ k: 'value', origin: f.origin, field, trace: extend(f.trace, step), check: 'none' });
+      if (f.k === 'map') out.push(...memberOf(f, field, step));
       else if (f.k === 'value') out.push(f);
       else if (f.k === 'object' && f.ref.type === 'external') out.push(obj({ type: 'external', path: `${f.ref.path}[]` }));
       else if (f.k === 'object' && f.ref.type === 'instance') out.push(f);
@@ -576,9 +624,13 @@ class Frame {
 
   /** Methods of dicts and strings on tainted receivers. */
   private taintMethod(site: CallSite): Value {
+    const method = site.method!;
+    if (site.receiverExpr && (method === 'pop' || method === 'update' || method === 'setdefault')) this.mutateByMethod(site);
+    if ((method === 'join' || method === 'format') && constantStrings(site.receiver!)) {
+      return union(...site.args.map((a) => a.filter((f) => f.k === 'value')), ...[...site.kwargs.values()].map((a) => a.filter((f) => f.k === 'value')));
+    }
     const receiver = taints(site.receiver!);
     if (receiver.length === 0) return EMPTY;
-    const method = site.method!;
     const step = this.step(site.expr);
     const key = site.args[0] ? constantStrings(site.args[0]) : null;
     const field = key && key.size === 1 ? [...key][0]! : null;
@@ -589,15 +641,12 @@ class Frame {
         else if (method === 'keys') out.push({ ...f, k: 'keys', trace: extend(f.trace, step) });
         else if (method === 'values') out.push({ k: 'value', origin: f.origin, field: null, trace: extend(f.trace, step), check: 'none' });
         else if (DICT_COPIES.has(method)) out.push(withStep(f, step));
-        else if (method === 'get' || method === 'pop' || method === 'setdefault' || method === 'getlist') {
-          out.push({ k: 'value', origin: f.origin, field, trace: extend(f.trace, step), check: 'none' });
-        }
+        else if (method === 'get' || method === 'pop' || method === 'setdefault' || method === 'getlist') out.push(...memberOf(f, field, step));
       } else if (f.k === 'key' || f.k === 'value') {
         if (/^(lower|upper|strip|lstrip|rstrip|casefold|title|replace|format)$/.test(method)) out.push(f);
         else if (f.k === 'value' && method === 'split') out.push(f);
       }
     }
-    if (site.receiverExpr && (method === 'pop' || method === 'update' || method === 'setdefault')) this.mutateByMethod(site);
     return union(out);
   }
 
@@ -680,10 +729,17 @@ class Frame {
     const summary = this.engine.summaryOf(fn);
     const actuals = bindArguments(fn, boundSelf, site);
     const callStep = this.step(site.expr);
+    const kwargsIndex = fn.def.params.findIndex((p) => p.kind === 'kwargs');
     for (const sink of summary.sinks) {
       const facts = substituteFact(sink.fact, actuals, callStep);
       const target = sink.target.type === 'param' ? actuals[sink.target.index] ?? EMPTY : null;
-      for (const fact of facts) this.record({ ...sink, fact }, target);
+      // keys handed over as **kwargs to a function that writes them: the call itself is the sink
+      const viaKwargs = 'param' in sink.fact.origin && sink.fact.origin.param === kwargsIndex && sink.kind !== 'field-value';
+      const at = viaKwargs
+        ? { ...sink, kind: 'constructor', path: this.path, node: site.expr, sinkText: this.text(site.expr), targetText: this.text(site.expr.fn), functionName: this.fn?.qname ?? this.module.name }
+        : sink;
+      const insideCallee = (s: Step) => s.path === fn.module.path && s.offset >= fn.def.s && s.offset < fn.def.e;
+      for (const fact of facts) this.record({ ...at, fact: viaKwargs ? { ...fact, trace: fact.trace.filter((s) => !insideCallee(s)) } : fact }, target);
     }
     const out: Fact[] = [];
     for (const f of summary.returns) {
@@ -748,7 +804,7 @@ class Frame {
     const name = nameOf(item);
     if (!name) return;
     const coll = this.evaluate(collection);
-    const strings = constantStrings(coll);
+    const strings = elementBound(coll);
     if (strings) {
       this.narrowKeys(name, positive ? only(strings) : anyBut(strings), node);
       if (positive) this.markChecked(name, 'allowlisted');
@@ -844,6 +900,9 @@ class Frame {
       report: (sink) => this.report(sink),
       evaluate: (expr) => this.evaluate(expr),
       evaluateInModule: (module, expr) => this.engine.evaluateInModule(module, expr),
+      rebind: (expr, value) => {
+        if (expr.t === 'name') this.env.set(expr.id, value);
+      },
     };
   }
 
@@ -858,6 +917,45 @@ class Frame {
 }
 
 // ---- helpers shared by the frame ----------------------------------------------------------------
+
+/** `a & b`: each side's elements are bounded by the other's (an allowlist, or the caller's own grants). */
+function intersection(left: Value, right: Value): Value {
+  const out: Fact[] = [];
+  for (const [side, other] of [[left, right], [right, left]] as const) {
+    const bound = elementBound(other);
+    const server = isServerState(other);
+    for (const f of side) {
+      if (f.k === 'value') out.push(bound ? { ...f, check: f.check === 'held' ? 'held' : 'allowlisted' } : server ? { ...f, check: 'held' } : f);
+      else if ((f.k === 'keys' || f.k === 'key') && bound) out.push({ ...f, keys: intersect(f.keys, bound) });
+      else if (f.k === 'object' && f.ref.type === 'strings') out.push(bound ? obj({ ...f.ref, values: new Set([...f.ref.values].filter((v) => bound.has(v))) }) : f);
+      else if (f.k !== 'object') out.push(f);
+    }
+  }
+  return union(out);
+}
+
+/**
+ * The strings a collection's elements are bounded by: its constant strings and caller key names
+ * already bounded by an allowlist. Null when any element may be anything the caller sends.
+ */
+function elementBound(value: Value): Set<string> | null {
+  if (value.length === 0) return null;
+  const out = new Set<string>();
+  for (const f of value) {
+    if (f.k === 'object' && f.ref.type === 'strings') for (const s of f.ref.values) out.add(s);
+    else if ((f.k === 'keys' || f.k === 'key') && f.keys.kind === 'only') for (const s of f.keys.keys) out.add(s);
+    else if (f.k === 'value' && f.check !== 'none') continue;
+    else return null;
+  }
+  return out;
+}
+
+/** `data['x']`: the caller's value, which may itself be a nested mapping of caller-chosen keys. */
+function memberOf(f: Extract<TaintFact, { k: 'map' }>, field: string | null, step: Step): TaintFact[] {
+  const trace = extend(f.trace, step);
+  const value: TaintFact = { k: 'value', origin: f.origin, field, trace, check: 'none' };
+  return 'source' in f.origin ? [value, { k: 'map', origin: f.origin, keys: ANY, trace }] : [value];
+}
 
 /** One `key: value` of a dict being built: caller-chosen keys make the mapping's keys; a constant key with a caller value adds that key. */
 function dictEntry(key: Value, value: Value, step: Step): Fact[] {
@@ -934,7 +1032,7 @@ function unwrapSetCall(expr: Expr): Expr {
 
 /** A collection that does not come from the request (the caller's own grants on a server-side record). */
 function isServerState(value: Value): boolean {
-  return value.length > 0 && value.every((f) => f.k === 'object' && f.ref.type !== 'strings');
+  return value.length > 0 && value.every((f) => (f.k === 'object' ? f.ref.type !== 'strings' : 'param' in f.origin));
 }
 
 /** Methods by name through the class's project bases (depth-first, as Python's MRO for simple hierarchies). */

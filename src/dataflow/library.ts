@@ -37,6 +37,8 @@ export interface SiteContext {
   evaluate(expr: Expr): Value;
   /** Evaluates an expression in the scope of a class body's module (for reading class declarations). */
   evaluateInModule(module: string, expr: Expr): Value;
+  /** Gives a variable a new value from here on (a validator that bounds the mapping it checked). */
+  rebind(expr: Expr, value: Value): void;
 }
 
 export interface CallSite extends SiteContext {

@@ -89,11 +89,18 @@ export function marshmallowModel(engine: Engine, schemas: MarshmallowSchemas): L
         const shape = cls && schemas.shapeOf(cls);
         if (shape) return [obj({ type: 'tagged', tag: SCHEMA, cls: q, data: optionsOf(site) })];
       }
-      if (site.method !== 'load' || !site.receiver) return undefined;
+      if ((site.method !== 'load' && site.method !== 'validate') || !site.receiver) return undefined;
       for (const schema of tagged(site.receiver, SCHEMA)) {
         const cls = engine.project.classes.get(schema.cls!);
         const shape = cls && schemas.shapeOf(cls);
-        if (shape) return load(site, shape, (schema.data ?? {}) as SchemaOptions);
+        if (!shape) continue;
+        if (site.method === 'load') return load(site, shape, (schema.data ?? {}) as SchemaOptions);
+        // errors = schema.validate(data): code past the error check holds only loadable keys
+        const checked = site.expr.args[0]?.value;
+        if (checked && !shape.unknownInclude) {
+          site.rebind(checked, (site.args[0] ?? []).map((f) => (f.k === 'map' ? { ...f, keys: restrictTo(f.keys, only(shape.loadable)), bound: 'marshmallow' } : f)));
+        }
+        return [];
       }
       return undefined;
     },

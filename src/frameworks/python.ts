@@ -11,8 +11,8 @@ export function pythonModel(): LibraryModel {
     name: 'python',
     attribute(base, name) {
       if (name !== '__dict__') return undefined;
-      const targets = refs(base).filter((r) => r.type === 'instance' || r.type === 'param' || r.type === 'class');
-      return targets.length > 0 ? [obj({ type: 'tagged', tag: DICT_OF, data: base })] : undefined;
+      const isObject = taints(base).length === 0 && !refs(base).some((r) => r.type === 'strings' || r.type === 'module');
+      return isObject ? [obj({ type: 'tagged', tag: DICT_OF, data: base })] : undefined;
     },
     call(site) {
       if (isExternal(site.callee, 'builtins.setattr') && site.args.length >= 3) {

@@ -116,6 +116,11 @@ export function sqlalchemyModel(models: SqlAlchemyModels): LibraryModel {
     call(site) {
       const constructed = modelClass(site.callee);
       if (constructed) return construct(site, constructed);
+      if (isClassParameter(site.callee)) {
+        // `cls(**kwargs)` in a classmethod of a mixin: the caller's class decides the model
+        const facts = site.spread.flatMap((v) => ofKind(v, 'map'));
+        if (facts.length > 0) site.report({ kind: 'constructor', facts, target: site.callee, node: site.expr, targetNode: site.expr.fn });
+      }
       const receiverQueries = site.receiver ? tagged(site.receiver, QUERY) : [];
       const method = site.method ?? '';
       if (receiverQueries.length > 0) {
@@ -172,6 +177,10 @@ export function sqlalchemyModel(models: SqlAlchemyModels): LibraryModel {
     }
     return undefined;
   }
+}
+
+function isClassParameter(value: Value): boolean {
+  return value.some((f) => f.k === 'object' && f.ref.type === 'param') && value.some((f) => f.k === 'object' && f.ref.type === 'class');
 }
 
 function reportWrite(site: CallSite, target: Value, ...values: Value[]): void {

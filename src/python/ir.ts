@@ -24,6 +24,8 @@ export type Expr =
   | (Span & { t: 'ternary'; test: Expr; then: Expr; else: Expr })
   | (Span & { t: 'walrus'; target: string; value: Expr })
   | (Span & { t: 'lambda'; params: string[]; body: Expr })
+  /** Set intersection `a & b`: bounds the elements of either side by the other. */
+  | (Span & { t: 'intersect'; left: Expr; right: Expr })
   /** Anything else (arithmetic, f-strings, await, slices): its value derives from its parts. */
   | (Span & { t: 'other'; parts: Expr[] });
 

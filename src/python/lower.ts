@@ -251,6 +251,7 @@ export function lowerExpr(node: ExpressionNode | ParseNode): Expr {
       }
       const cmp = CMP_OPS[op];
       if (cmp) return { ...sp, t: 'cmp', op: cmp, left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr) };
+      if (op === OperatorType.BitwiseAnd) return { ...sp, t: 'intersect', left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr) };
       return { ...sp, t: 'other', parts: [lowerExpr(node.d.leftExpr), lowerExpr(node.d.rightExpr)] };
     }
     case ParseNodeType.UnaryOperation:

@@ -54,8 +54,7 @@ export function flaskAppModel(): LibraryModel {
 function httpAuth(paths: string[], site: CallSite): AuthInfo | undefined {
   if (paths.some((p) => /^flask_httpauth\.HTTPTokenAuth$/.test(p))) {
     const header = stringArg(site, -1, 'header');
-    const scheme = stringArg(site, 0, 'scheme') ?? 'Bearer';
-    return { kind: 'api_key', via: header ? `header ${header}` : `header Authorization (${scheme})` };
+    return { kind: 'api_key', via: `header ${header ?? 'Authorization'}` };
   }
   if (paths.some((p) => /^flask_httpauth\.HTTP(Basic|Digest)Auth$/.test(p))) return { kind: 'other', via: 'HTTP basic/digest auth' };
   if (paths.some((p) => /^flask_httpauth\.MultiAuth$/.test(p))) return { kind: 'other', via: 'flask-httpauth MultiAuth' };

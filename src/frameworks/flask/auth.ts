@@ -95,7 +95,7 @@ export class AuthResolver {
       const read = credentialRead(e);
       if (read) found = classify(read, source) ?? found;
     });
-    if (!found && /\bsession\s*(\[|\.get\()/.test(source)) found = { kind: 'other', via: 'session' };
+    if (!found && /\bin\s+session\b|\bsession\s*(\[|\.get\()/.test(source)) found = { kind: 'other', via: 'session' };
     if (!found && /\bjwt\.decode\(|verify_jwt_in_request\(/.test(source)) found = { kind: 'other', via: 'JWT' };
     if (!found && /request\.authorization\b/.test(source)) found = { kind: 'other', via: 'HTTP basic auth' };
     if (!found && depth < 2) {
@@ -200,7 +200,7 @@ export function visitExprs(body: Stmt[], visit: (e: Expr) => void): void {
       case 'seq': for (const i of e.items) expr(i); return;
       case 'star': return expr(e.value);
       case 'comp': for (const f of e.fors) { expr(f.iter); for (const t of f.ifs) expr(t); } expr(e.elt); expr(e.value); return;
-      case 'cmp': case 'bool': expr(e.left); expr(e.right); return;
+      case 'cmp': case 'bool': case 'intersect': expr(e.left); expr(e.right); return;
       case 'not': return expr(e.value);
       case 'ternary': expr(e.test); expr(e.then); expr(e.else); return;
       case 'walrus': return expr(e.value);
