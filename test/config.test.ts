@@ -29,7 +29,7 @@ test('a pyproject.toml [tool.massassign] table is read with every key', () => {
   assert.equal(loaded?.file, join(fixtures, 'full', 'pyproject.toml'));
   assert.deepEqual(loaded?.config, {
     include: ['src/**/*.py'],
-    exclude: ['src/migrations/**', 'tests'],
+    exclude: ['src/migrations/**', '**/tests'],
     sensitive: ['webhook_url'],
     'not-sensitive': ['user_id'],
     'extra-sources': ['app.util.payload'],
@@ -102,7 +102,8 @@ test('globs written for the config folder are rebased onto a scanned subfolder',
   assert.equal(rebaseGlob('src/migrations/**', 'src'), 'migrations/**');
   assert.equal(rebaseGlob('./src/*/tests/**', join('src', 'billing')), 'tests/**');
   assert.equal(rebaseGlob('**/tests/**', 'src'), '**/tests/**');
-  assert.equal(rebaseGlob('tests', 'src'), 'tests', 'a bare name matches at any depth');
+  assert.equal(rebaseGlob('tests', 'src'), null, 'anchored at the config folder');
+  assert.equal(rebaseGlob('src', 'src'), '**');
   assert.equal(rebaseGlob('docs/**', 'src'), null, 'cannot match under src');
   assert.equal(rebaseGlob('src/api', join('src', 'api', 'v1')), '**', 'the whole scanned folder');
 });

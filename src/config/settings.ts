@@ -50,12 +50,12 @@ function withoutUndefined<T extends object>(value: T): T {
 
 /**
  * Rewrites a glob written relative to the config's folder so it applies to paths relative to its subfolder
- * `rel` ('' for the same folder). A glob with no slash matches a name at any depth and is kept as is.
- * Null when the glob cannot match anything in the subfolder.
+ * `rel` ('' for the same folder; globs are anchored there; a leading `**` matches at any depth). Null when the glob
+ * cannot match anything in the subfolder.
  */
 export function rebaseGlob(glob: string, rel: string): string | null {
   const segments = glob.replace(/^\.\//, '').replace(/\/$/, '').split('/');
-  if (rel === '' || rel.startsWith('..') || segments.length === 1) return glob;
+  if (rel === '' || rel.startsWith('..')) return glob;
   for (const folder of rel.split(sep)) {
     if (segments.length === 0) return '**';
     if (segments[0] === '**') return segments.join('/');
