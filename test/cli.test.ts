@@ -186,3 +186,15 @@ test('README ends with "Use in CI" and "pre-commit" sections pointing at docs/ci
   assert.ok(ci > 0 && preCommit > ci, 'both sections, in that order');
   assert.match(readme.slice(ci), /docs\/ci\.md/);
 });
+
+test('end to end: sensitive / not-sensitive from the config reach the scan, and a flag replaces its key only', async () => {
+  const root = tempProject({ '.massassign.toml': 'sensitive = ["display_name"]\nnot-sensitive = ["api_key"]\n', 'app.py': vulnerableApp() });
+  const fields = async (...flags: string[]) => {
+    const { stdout } = await runCli(['scan', root, '--format', 'json', '--select', 'MA101', ...flags], noCi);
+    return (JSON.parse(stdout) as { findings: { fields: string[] }[] }).findings.map((f) => f.fields);
+  };
+  const fromConfig = (await fields())[0]!;
+  assert.ok(fromConfig.includes('display_name') && !fromConfig.includes('api_key'), fromConfig.join());
+  const overridden = (await fields('--not-sensitive', 'debug_mode'))[0]!;
+  assert.ok(overridden.includes('display_name') && overridden.includes('api_key') && !overridden.includes('debug_mode'), overridden.join());
+});
