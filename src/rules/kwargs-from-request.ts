@@ -8,7 +8,7 @@ const MODEL = `class Device(db.Model):
     name = db.Column(db.String(80), nullable=False)
     location = db.Column(db.String(120))
     owner_id = db.Column(db.Integer, db.ForeignKey("api_key.id"), nullable=False)
-    is_trusted = db.Column(db.Boolean, default=False)
+    is_approved = db.Column(db.Boolean, default=False)
 `;
 
 export const kwargsFromRequest: Rule = {
@@ -21,7 +21,7 @@ export const kwargsFromRequest: Rule = {
       'helpers that `setattr` their `**kwargs`) when `data` holds keys the caller chose. It reports the sensitive columns of the model that those keys can reach.',
     whyBad:
       "SQLAlchemy's declarative constructor sets every keyword argument that names a mapped attribute. Unpacking the request body into it lets the client " +
-      'create a record it owns on behalf of someone else (`owner_id`), one that is already trusted (`is_trusted`), or one with a chosen primary key. ' +
+      'create a record it owns on behalf of someone else (`owner_id`), one that is already approved (`is_approved`), or one with a chosen primary key. ' +
       API_KEY_IS_NOT_AUTHORISATION,
     example: flaskApp(`${MODEL}
 
