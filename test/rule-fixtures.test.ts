@@ -11,7 +11,6 @@ import { checkMarks, parseMarks, type Mark } from './helpers/marks.js';
 
 const repo = join(import.meta.dirname, '..');
 const fixtures = join(import.meta.dirname, 'fixtures');
-const needsEngine = { todo: 'needs the analysis engine' };
 
 const pythonFiles = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -45,7 +44,7 @@ const expectMarks = (files: string[]) => {
 };
 
 for (const file of pythonFiles(join(fixtures, 'rules'))) {
-  test(`rule fixture ${relative(join(fixtures, 'rules'), file)}`, needsEngine, async () => {
+  test(`rule fixture ${relative(join(fixtures, 'rules'), file)}`, async () => {
     expectMarks([file]);
     const problems = mismatches(await scan({ path: file }), [file]);
     assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
@@ -53,7 +52,7 @@ for (const file of pythonFiles(join(fixtures, 'rules'))) {
 }
 
 for (const project of subfolders(join(fixtures, 'projects'))) {
-  test(`project fixture ${relative(join(fixtures, 'projects'), project)}`, needsEngine, async () => {
+  test(`project fixture ${relative(join(fixtures, 'projects'), project)}`, async () => {
     const files = pythonFiles(project);
     expectMarks(files);
     const problems = mismatches(await scan({ path: project }), files);
