@@ -25,6 +25,7 @@ const sample: ScanResult = {
     message: 'Any API-key holder can set api_key on ServiceConfig.',
     remediation: 'Use an allowlist.',
     fingerprint: 'abc',
+    probe: { status: 'confirmed', reason: 'POST /config stored api_key; GET /config re-read it.', fields: ['api_key'], restored: true },
   }],
   errors: [{ path: 'broken.py', message: 'invalid syntax' }],
   stats: { files: 3, bytes: 4096, seconds: 0.2 },
@@ -45,11 +46,14 @@ test('every field the JSON reporter writes is documented in docs/output.md', () 
   assert.deepEqual(undocumented, [], 'add these fields to docs/output.md');
 });
 
-test('the example in docs/output.md has exactly the shape the reporter writes', () => {
+test('the example in docs/output.md has exactly the shape the reporter writes, optional fields aside', () => {
   const block = /```json\n([\s\S]*?)```/.exec(outputDoc);
   assert.ok(block, 'docs/output.md has a JSON example');
   const documented = keyPaths(JSON.parse(block[1]!)).sort();
-  const written = keyPaths(JSON.parse(renderJson(sample, { color: false }))).filter((path) => !path.startsWith('.errors[]')).sort();
+  const optional = ['.errors[]', '.findings[].probe'];
+  const written = keyPaths(JSON.parse(renderJson(sample, { color: false })))
+    .filter((path) => !optional.some((prefix) => path.startsWith(prefix)))
+    .sort();
   assert.deepEqual(documented, written);
 });
 
