@@ -73,7 +73,7 @@ function parseToml(file: string): Record<string, unknown> {
     return parse(text);
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
-    throw new UsageError(`${file}:${error.line}:${error.column}: invalid TOML: ${error.message.split('\n')[0]}`);
+    throw new UsageError(`${file}:${error.line}:${error.column}: invalid TOML: ${error.message.split('\n')[0].replace(/^Invalid TOML document: /, '')}`);
   }
 }
 
