@@ -110,6 +110,10 @@ test('end to end: findings fail the run; --fail-on and --severity set the thresh
   const critical = await scan('--severity', 'critical');
   assert.deepEqual(reported(critical.stdout).map((f) => f.split(' ')[0]), ['MA102']);
   assert.equal((await scan('--select', 'MA101', '--severity', 'critical')).code, 0);
+  const quiet = await runCli(['scan', root, '--quiet', '--no-color'], noCi);
+  assert.equal(quiet.code, 1);
+  assert.match(quiet.stdout, /MA101 setattr-from-request/);
+  assert.doesNotMatch(quiet.stdout, /findings? \(|in 1 file/, 'no summary line');
 });
 
 test('end to end: ignore comments silence findings, are counted, listed with --show-suppressed, and unused ones warned about', async () => {
