@@ -8,6 +8,7 @@ import { runCli } from './helpers/cli.js';
 import type { ProbeReport } from '../src/probe/index.js';
 
 const APP = fileURLToPath(new URL('fixtures/apps/accounts/app.py', import.meta.url));
+const SOURCE = fileURLToPath(new URL('fixtures/apps/accounts/', import.meta.url));
 const OPENAPI = fileURLToPath(new URL('fixtures/apps/accounts/openapi.json', import.meta.url));
 const KEY = 'fixture-key-7f3a9c';
 const ALL_PATHS = ['PATCH /account', 'PUT /devices/<int:device_id>', 'POST /keys', 'POST /safe-keys', 'PATCH /prefs', 'POST /widgets', 'POST /profile', 'PATCH /settings'];
@@ -93,4 +94,16 @@ test('a spent request budget stops the probe, but what it changed is still put b
   assert.ok(report.requests > 6, 'undo requests go beyond the budget');
   assert.deepEqual(report.residue, []);
   assert.equal(code, 1);
+});
+
+test('planned from --source: the static findings and routes, with the same verdicts as the explicit paths', async () => {
+  const { report } = await probeApp('header', ['--api-key', KEY, '--source', SOURCE]);
+  assert.deepEqual(byStatus(report, 'confirmed'), {
+    'PATCH /account': ['credit_limit', 'is_admin'],
+    'PUT /devices/1': ['firmware_locked'],
+    'POST /keys': ['scope'],
+    'POST /widgets': ['is_featured', 'owner_id'],
+  });
+  assert.deepEqual(byStatus(report, 'reflected'), { 'POST /profile': ['is_verified'] });
+  assert.equal(report.findings.find((f) => f.path === '/keys')?.rule, 'MA201', 'a finding the static scan predicted carries its rule');
 });

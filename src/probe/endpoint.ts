@@ -133,12 +133,11 @@ async function howToSeeAgain(s: Session, itemRoute: string, itemPath: string, co
 }
 
 /**
- * The properties to try, best source first: the static findings' fields alone when there are any; else OpenAPI's,
- * the sensitive-looking keys the object shows, and, when it shows nothing but an id, the built-in dictionary
- * (a property the API never shows can never be confirmed, so guessing it only costs requests).
+ * The properties to try, best source first: the static findings' fields, OpenAPI's, the sensitive keys the object
+ * shows, and, only when it shows nothing but an id, the built-in dictionary (a property the API never shows can
+ * never be confirmed, so guessing it only costs requests).
  */
 function candidates(write: PlannedWrite, shown: JsonObject | undefined): Candidate[] {
-  if (write.staticEvidence) return write.candidates;
   const seen = new Set(write.candidates.map((c) => c.field));
   const more: Candidate[] = [];
   const add = (field: string, source: Candidate['source']) => {
@@ -146,8 +145,10 @@ function candidates(write: PlannedWrite, shown: JsonObject | undefined): Candida
     seen.add(field);
   };
   const keys = Object.keys(shown ?? {});
-  keys.filter(looksSensitive).forEach((f) => add(f, 'read'));
-  if (keys.filter((k) => fieldRole(k) !== 'primary-key').length === 0) DICTIONARY.forEach((f) => add(f, 'dictionary'));
+  keys
+    .filter((k) => fieldRole(k, write.modelFields.get(k)) !== 'primary-key' && (write.modelFields.get(k)?.sensitive !== undefined || looksSensitive(k)))
+    .forEach((f) => add(f, 'read'));
+  if (!write.staticEvidence && keys.filter((k) => fieldRole(k) !== 'primary-key').length === 0) DICTIONARY.forEach((f) => add(f, 'dictionary'));
   return [...write.candidates, ...more];
 }
 
