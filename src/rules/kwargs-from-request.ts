@@ -20,7 +20,7 @@ export const kwargsFromRequest: Rule = {
       'Flags `Model(**data)`, `Model.create(**data)` and any call whose keyword arguments become attributes (SQLAlchemy\'s default constructor, ' +
       'helpers that `setattr` their `**kwargs`) when `data` holds keys the caller chose. It reports the sensitive columns of the model that those keys can reach.',
     whyBad:
-      "SQLAlchemy's declarative constructor sets every keyword argument that names a mapped attribute. Unpacking the request body into it lets the client " +
+      "SQLAlchemy's declarative constructor sets every keyword argument that names an attribute of the class. Unpacking the request body into it lets the client " +
       'create a record it owns on behalf of someone else (`owner_id`), one that is already approved (`is_approved`), or one with a chosen primary key. ' +
       API_KEY_IS_NOT_AUTHORISATION,
     example: flaskApp(`${MODEL}
@@ -53,7 +53,7 @@ def create_device():
       {
         question: 'The model has no `__init__`; does the default constructor really accept any column?',
         answer:
-          'Yes. The declarative base supplies a constructor that assigns every keyword argument naming a mapped attribute, primary key and foreign keys included. ' +
+          'Yes. The declarative base supplies a constructor that assigns every keyword argument naming an attribute of the class: columns, primary key and foreign keys included. ' +
           'Pass the fields explicitly, and set ownership from the caller (`owner_id=g.api_key.id`), not from the body.',
       },
     ],
