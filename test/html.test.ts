@@ -83,3 +83,11 @@ test('findings whose endpoint is not among the routes still get a row in the end
   assert.match(rows[0], /<td>POST<\/td><td><code>\/admin\/users<\/code><\/td>.*href="#finding-1">critical MA102</);
   assert.match(rows[1], /<td><\/td><td><span class="none">no route<\/span><\/td>.*href="#finding-2">high MA101</);
 });
+
+test('a code line is shown once when consecutive trace steps sit on it', () => {
+  const [first, ...rest] = sampleResult.findings;
+  const trace = [{ path: 'app.py', line: 42, column: 12, note: 'request.get_json()' }, { path: 'app.py', line: 42, column: 5, note: 'data = request.get_json()' }, { path: 'app.py', line: 60, column: 9, note: 'setattr(config, key, value)' }];
+  const page = renderHtml({ ...sampleResult, findings: [{ ...first, trace }, ...rest] }, { color: false, excerpts: { 'app.py:42': 'data = request.get_json()', 'app.py:60': 'setattr(config, key, value)' } });
+  assert.equal(page.match(/<span class="ln">42<\/span>/g)?.length, 1);
+  assert.equal(page.match(/<span class="ln">60<\/span>/g)?.length, 1);
+});

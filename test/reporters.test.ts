@@ -30,8 +30,17 @@ test('JSON report of the sample result matches its snapshot', () => {
   matchSnapshot('sample.json', reporters.json(sampleResult));
 });
 
+/** The SARIF log with each rule's docs text replaced by a marker: that text belongs to the rule files (sarif.test.ts checks it is theirs). */
+function withoutRuleDocs(sarif: string): string {
+  const log = JSON.parse(sarif);
+  for (const rule of log.runs[0].tool.driver.rules) {
+    for (const key of ['shortDescription', 'fullDescription', 'help']) rule[key] = `<${rule.id} docs>`;
+  }
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
 test('SARIF report of the sample result matches its snapshot', () => {
-  matchSnapshot('sample.sarif', reporters.sarif(sampleResult));
+  matchSnapshot('sample.sarif', withoutRuleDocs(reporters.sarif(sampleResult)));
 });
 
 test('HTML report of the sample result matches its snapshot', () => {

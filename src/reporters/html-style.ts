@@ -56,6 +56,7 @@ tr.has-findings.worst-medium td:first-child { box-shadow: inset 3px 0 0 var(--me
 .trace .note { font-weight: 600; } .trace .loc { color: var(--muted); font-size: 13px; margin-left: 8px; }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; margin: 4px 0 0; overflow-x: auto; white-space: pre-wrap; }
 .fix p { margin: 4px 0; }
+.remediation { white-space: pre-wrap; }
 .ln { display: inline-block; min-width: 3ch; margin-right: 12px; color: var(--muted); text-align: right; user-select: none; }
 .edit-kind { color: var(--muted); font-size: 13px; }
 .probe { border-radius: 6px; padding: 8px 12px; background: var(--panel); border: 1px solid var(--line); }

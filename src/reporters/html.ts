@@ -69,8 +69,10 @@ function fieldList(finding: Finding, model: ModelInfo | undefined): Markup {
 }
 
 function trace(finding: Finding, excerpts: Record<string, string>): Markup {
-  const steps = finding.trace.map((step) => {
-    const excerpt = excerpts[`${step.path}:${step.line}`];
+  const steps = finding.trace.map((step, index) => {
+    const previous = finding.trace[index - 1];
+    const repeated = previous !== undefined && previous.path === step.path && previous.line === step.line;
+    const excerpt = repeated ? undefined : excerpts[`${step.path}:${step.line}`];
     const code = excerpt === undefined ? '' : html`<pre><code><span class="ln">${step.line}</span>${excerpt.trim()}</code></pre>`;
     return html`<li><span class="note"><code>${step.note}</code></span><span class="loc">${step.path}:${step.line}:${step.column}</span>${code}</li>`;
   });
@@ -91,7 +93,7 @@ function editBlock(edit: TextEdit): Markup {
 
 function fixSection(finding: Finding): Markup {
   const fix = finding.fix;
-  return html`<h4>Fix</h4><div class="fix"><p>${finding.remediation}</p>${
+  return html`<h4>Fix</h4><div class="fix"><p class="remediation">${finding.remediation}</p>${
     fix ? html`<p><strong>Suggested edit</strong> (${fix.applicability}): ${fix.description}</p>${fix.edits.map(editBlock)}` : ''
   }</div>`;
 }

@@ -13,16 +13,15 @@ const severityColour: Record<Severity, string> = { critical: '1;35', high: '1;31
 
 const visibleLength = (text: string) => text.replace(ansiPattern, '').length;
 
-/** Word-wraps `text` to the report width, the first line after `head`, the rest indented as deep as `head`. */
-function wrap(head: string, text: string): string[] {
-  const indent = ' '.repeat(visibleLength(head));
+/** Word-wraps one line of words: the first line after `first`, the others after `rest`. */
+function wrapWords(first: string, rest: string, text: string): string[] {
   const lines: string[] = [];
-  let line = head;
+  let line = first;
   let empty = true;
   for (const word of text.split(' ')) {
     if (!empty && visibleLength(line) + 1 + visibleLength(word) > width) {
       lines.push(line);
-      line = indent + word;
+      line = rest + word;
     } else {
       line += (empty ? '' : ' ') + word;
     }
@@ -30,6 +29,18 @@ function wrap(head: string, text: string): string[] {
   }
   lines.push(line);
   return lines;
+}
+
+/**
+ * Word-wraps `text` to the report width, the first line after `head`, the rest indented as deep as `head`.
+ * Line breaks in `text` are kept, with each line's own indentation (remediations hold code).
+ */
+function wrap(head: string, text: string): string[] {
+  const indent = ' '.repeat(visibleLength(head));
+  return text.split('\n').flatMap((source, index) => {
+    const own = /^ */.exec(source)?.[0] ?? '';
+    return wrapWords((index === 0 ? head : indent) + own, indent + own, source.slice(own.length));
+  });
 }
 
 function editInWords(edit: TextEdit): string {
