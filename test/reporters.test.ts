@@ -81,3 +81,10 @@ test('text report of a clean scan is one summary line', () => {
   const clean = { ...sampleResult, findings: [], errors: [], stats: { files: 3, bytes: 900, seconds: 0.046 } };
   assert.equal(reporters.text(clean, plain), 'No findings in 3 files, 0.05 s\n');
 });
+
+test('text report keeps the line breaks and indentation of code in a remediation', () => {
+  const [first, ...rest] = sampleResult.findings;
+  const remediation = 'Copy only an allowlist:\nfor key in ALLOWED:\n    setattr(user, key, data[key])';
+  const text = reporters.text({ ...sampleResult, findings: [{ ...first, remediation }, ...rest] }, plain);
+  assert.match(text, /\n {4}Fix: {4}Copy only an allowlist:\n {12}for key in ALLOWED:\n {16}setattr\(user, key, data\[key\]\)\n/);
+});
