@@ -1,8 +1,8 @@
-// Starts a fixture Flask app under /usr/bin/python3 on 127.0.0.1 (free port, fresh SQLite file), waits until it
-// answers, and stops its whole process group by PID on teardown, also when a test fails or the run is cut short.
+// Starts a fixture Flask app under /usr/bin/python3 on 127.0.0.1 (PORT=0: the server picks a free port and names it,
+// so no other process can take it in between), with a fresh SQLite file; waits until it answers, and stops its whole
+// process group by PID on teardown, also when a test fails or the run is cut short.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,14 +26,6 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): voi
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 async function answers(url: string): Promise<boolean> {
   try {
     await (await fetch(url)).arrayBuffer();
@@ -43,13 +35,11 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** Runs `app.py` with PORT and DATABASE set (plus `env`), resolving once any HTTP answer comes back. */
+/** Runs `app.py` with PORT=0 and DATABASE set (plus `env`), resolving once the port it names answers. */
 export async function startFlask(app: string, env: Record<string, string> = {}): Promise<FlaskServer> {
   const dir = mkdtempSync(join(tmpdir(), 'massassign-probe-'));
   const database = join(dir, 'app.sqlite');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn('/usr/bin/python3', [app], { env: { ...process.env, ...env, PORT: String(port), DATABASE: database, PYTHONDONTWRITEBYTECODE: '1' }, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/usr/bin/python3', [app], { env: { ...process.env, ...env, PORT: '0', DATABASE: database, PYTHONDONTWRITEBYTECODE: '1' }, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
@@ -62,11 +52,13 @@ export async function startFlask(app: string, env: Record<string, string> = {}):
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  for (const deadline = Date.now() + 15_000; !(await answers(url)); await sleep(100)) {
+  const portOf = () => /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1];
+  for (const deadline = Date.now() + 15_000; !(portOf() && (await answers(`http://127.0.0.1:${portOf()}`))); await sleep(100)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`fixture app ${app} did not start:\n${stderr}`);
     }
   }
+  const url = `http://127.0.0.1:${portOf()}`;
   return { url, database, dump: () => execFileSync('sqlite3', [database, '.dump'], { encoding: 'utf8' }), stop };
 }
