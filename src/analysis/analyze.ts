@@ -1,7 +1,8 @@
 // The analysis: runs the engine over every function with the library models, finds routes and their
 // auth, attributes each sink hit to the endpoints that reach it, and lets the rules turn hits into findings.
 import { createHash } from 'node:crypto';
-import { Engine } from '../dataflow/interpreter.js';
+import { Engine, codeText } from '../dataflow/interpreter.js';
+import type { Step } from '../dataflow/facts.js';
 import { describeKeySet, only, reachable, type KeySet } from '../dataflow/keyset.js';
 import type { SinkRecord } from '../dataflow/summary.js';
 import { AuthResolver } from '../frameworks/flask/auth.js';
@@ -14,7 +15,7 @@ import { PydanticModels, pydanticModel } from '../frameworks/pydantic.js';
 import { pythonModel } from '../frameworks/python.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
-import type { ModuleIR } from '../python/ir.js';
+import type { Expr, ModuleIR } from '../python/ir.js';
 import type { Endpoint, Finding, ModelInfo, Severity, TraceStep } from '../result.js';
 import { allRules } from '../rules/index.js';
 import { ProjectIndex, type FunctionInfo } from '../semantic/project.js';
@@ -54,8 +55,14 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
     (e) => pydanticModel(e, (pydantic = new PydanticModels(e))),
     () => reqparseModel(modules),
   ]);
-  for (const module of modules) engine.globalsOf(module);
-  for (const fn of project.functions.values()) engine.summaryOf(fn);
+  // Only code that reads a request (or is handed one by a decorator) can reach a sink with caller
+  // keys; everything it calls is summarised on demand.
+  const sources = new RegExp(`\\b(request|parse_args|reqparse${(options.extraSources ?? []).map((q) => `|${escapeRegExp(q.slice(q.lastIndexOf('.') + 1))}`).join('')})\\b`);
+  const readsRequest = (fn: FunctionInfo) => sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
+  const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && fn.def.body.some((s) => s.t === 'def') && readsRequest(fn)).map((fn) => fn.def.name));
+  for (const fn of project.functions.values()) {
+    if (readsRequest(fn) || fn.def.decorators.some((d) => injectors.has(simpleName(d)))) engine.summaryOf(fn);
+  }
 
   const catalog = new ModelCatalog(engine, sqlalchemy, marshmallow, pydantic, sensitivity);
   const auth = new AuthResolver(engine, options.apiKeyDecorators);
@@ -66,9 +73,10 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
     }
   }
 
-  const reach = reachability(project, (fn) => engine.summaryOf(fn).callees);
+  const reach = reachability(routes.map((r) => r.handler), project, (fn) => engine.summaryOf(fn).callees);
+  const summarised = [...project.functions.values()].filter((fn) => engine.hasSummary(fn));
   const called = new Set<string>();
-  for (const fn of project.functions.values()) for (const c of engine.summaryOf(fn).callees) called.add(c);
+  for (const fn of summarised) for (const c of engine.summaryOf(fn).callees) called.add(c);
 
   const findings = new Map<string, Finding>();
   const emit = (record: SinkRecord, endpoint: Endpoint | null) => {
@@ -82,7 +90,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
     else existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
   };
 
-  for (const fn of project.functions.values()) {
+  for (const fn of summarised) {
     const summary = engine.summaryOf(fn);
     const records = [...summary.hits];
     // sinks whose target stayed a parameter, in functions nobody calls: report with the target unknown
@@ -102,6 +110,16 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
   };
 }
 
+/** `name`, `mod.name` and `name(...)` decorators by their last name. */
+function simpleName(expr: Expr): string {
+  const target = expr.t === 'call' ? expr.fn : expr;
+  return target.t === 'name' ? target.id : target.t === 'attr' ? target.name : '';
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function endpointOf(methods: string[], rule: string, handler: FunctionInfo, auth: Endpoint['auth']): Endpoint {
   const start = positionOf(handler.module.lineStarts, handler.def.nameOffset);
   return {
@@ -113,10 +131,11 @@ function endpointOf(methods: string[], rule: string, handler: FunctionInfo, auth
   };
 }
 
-/** For each function, the functions it reaches through calls (itself included). */
-function reachability(project: ProjectIndex, callees: (fn: FunctionInfo) => Set<string>): Map<string, Set<string>> {
+/** For each route handler, the functions it reaches through calls (itself included). */
+function reachability(handlers: FunctionInfo[], project: ProjectIndex, callees: (fn: FunctionInfo) => Set<string>): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  for (const fn of project.functions.values()) {
+  for (const fn of handlers) {
+    if (out.has(fn.qname)) continue;
     const seen = new Set<string>([fn.qname]);
     const stack = [fn.qname];
     while (stack.length > 0) {
@@ -164,10 +183,10 @@ function toHit(record: SinkRecord, endpoint: Endpoint | null, catalog: ModelCata
   };
 }
 
-function traceStep(step: { path: string; offset: number; note: string }, modules: ModuleIR[]): TraceStep {
+function traceStep(step: Step, modules: ModuleIR[]): TraceStep {
   const module = modules.find((m) => m.path === step.path);
   const pos = module ? positionOf(module.lineStarts, step.offset) : { line: 1, column: 1 };
-  return { path: step.path, line: pos.line, column: pos.column, note: step.note };
+  return { path: step.path, line: pos.line, column: pos.column, note: step.note ?? (module ? codeText(module.source, { s: step.offset, e: step.end }) : '') };
 }
 
 function toFinding(hit: SinkHit, sensitivity: Sensitivity): Finding | undefined {

@@ -3,11 +3,12 @@
 // a function, a module, an outside name). A value is a list of facts.
 import type { KeySet } from './keyset.js';
 
-/** One step of a trace: where (module path and offset) and what, in a few words of code. */
+/** One step of a trace: where (module path and source range); its note is that code, unless given. */
 export interface Step {
   path: string;
   offset: number;
-  note: string;
+  end: number;
+  note?: string;
 }
 
 /** Where a taint fact comes from: a request source read here, or parameter `index` of the function analysed. */

@@ -27,6 +27,10 @@ export class Engine {
     this.models = modelFactories.map((make) => make(this));
   }
 
+  hasSummary(fn: FunctionInfo): boolean {
+    return this.summaries.has(fn.qname);
+  }
+
   /** The summary of a function, computing it (and its callees') on first use. */
   summaryOf(fn: FunctionInfo): Summary {
     const done = this.summaries.get(fn.qname);
@@ -37,10 +41,14 @@ export class Engine {
     frame.bindParameters();
     frame.run(fn.def.body);
     const summary: Summary = { returns: frame.returned, sinks: frame.sinks, hits: frame.hits, callees: frame.callees };
-    this.functionEnvs.set(fn.qname, frame.env);
+    if (this.hasNestedFunctions(fn)) this.functionEnvs.set(fn.qname, frame.env);
     this.inProgress.delete(fn.qname);
     this.summaries.set(fn.qname, summary);
     return summary;
+  }
+
+  private hasNestedFunctions(fn: FunctionInfo): boolean {
+    return fn.def.body.some((s) => s.t === 'def' || s.t === 'class');
   }
 
   /** The names a module binds at its top level, evaluating its body on first use. */
@@ -313,8 +321,7 @@ class Frame {
   // ---- assignment -------------------------------------------------------------------------------
 
   private assign(target: Expr, value: Value, stmt: Span): void {
-    const step = this.step(stmt);
-    const stepped = value.map((f) => (f.k === 'object' ? f : withStep(f, step)));
+    const stepped = value.some((f) => f.k !== 'object') ? value.map((f) => (f.k === 'object' ? f : withStep(f, this.step(stmt)))) : value;
     switch (target.t) {
       case 'name':
         this.env.set(target.id, stepped);
@@ -861,7 +868,7 @@ class Frame {
   // ---- sinks ------------------------------------------------------------------------------------
 
   report(sink: SinkReport): void {
-    const step = this.step(sink.node, this.text(sink.node));
+    const step = this.step(sink.node);
     for (const fact of sink.facts) {
       const keys = fact.k === 'value' ? null : sink.restrict ? restrictKeys(fact.keys, sink.restrict) : fact.keys;
       const f: TaintFact = keys ? { ...fact, keys, trace: extend(fact.trace, step) } as TaintFact : withStep(fact, step);
@@ -891,8 +898,10 @@ class Frame {
 
   // ---- site context -----------------------------------------------------------------------------
 
+  private cachedContext?: SiteContext;
+
   private context(): SiteContext {
-    return {
+    this.cachedContext ??= {
       project: this.project,
       path: this.path,
       step: (node, note) => this.step(node, note),
@@ -904,19 +913,25 @@ class Frame {
         if (expr.t === 'name') this.env.set(expr.id, value);
       },
     };
+    return this.cachedContext;
   }
 
   step(node: Span, note?: string): Step {
-    return { path: this.path, offset: node.s, note: note ?? this.text(node) };
+    return note === undefined ? { path: this.path, offset: node.s, end: node.e } : { path: this.path, offset: node.s, end: node.e, note };
   }
 
   text(node: Span): string {
-    const raw = this.module.source.slice(node.s, node.e).replace(/\s+/g, ' ').trim();
-    return raw.length > 90 ? `${raw.slice(0, 87)}...` : raw;
+    return codeText(this.module.source, node);
   }
 }
 
 // ---- helpers shared by the frame ----------------------------------------------------------------
+
+/** A node's source on one line, shortened: what traces and messages quote. */
+export function codeText(source: string, node: Span): string {
+  const raw = source.slice(node.s, Math.min(node.e, node.s + 400)).replace(/\s+/g, ' ').trim();
+  return raw.length > 90 ? `${raw.slice(0, 87)}...` : raw;
+}
 
 /** `a & b`: each side's elements are bounded by the other's (an allowlist, or the caller's own grants). */
 function intersection(left: Value, right: Value): Value {
