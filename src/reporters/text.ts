@@ -58,9 +58,9 @@ function renderFinding(finding: Finding, paint: Paint): string[] {
   lines.push(...wrap('    ', finding.message));
   lines.push(...row('Why', whyInWords(finding)));
   const others = finding.writable.filter((name) => !finding.fields.includes(name));
-  const fields = finding.fields.length === 0 ? 'unknown (model not resolved)' : finding.fields.map((name) => paint('1;31', name)).join(', ');
-  const sensitive = finding.fields.length === 0 ? '' : ' (sensitive)';
-  lines.push(...row('Fields', `${fields}${sensitive}${others.length > 0 ? `; also writable: ${others.join(', ')}` : ''}`));
+  const sensitive = finding.fields.map((name) => paint('1;31', name)).join(', ');
+  const fields = finding.fields.length > 0 ? `${sensitive} (sensitive)` : finding.model === null ? 'unknown (model not resolved)' : 'no sensitive field';
+  lines.push(...row('Fields', `${fields}${others.length > 0 ? `; also writable: ${others.join(', ')}` : ''}`));
   lines.push(...row('Keys', `${keySetInWords(finding.keys)}${finding.model ? ` onto ${finding.model}` : ''}`));
   const places = finding.trace.map((step) => `${step.path}:${step.line}`);
   const placeWidth = Math.max(...places.map((place) => place.length));
