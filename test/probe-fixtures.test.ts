@@ -23,7 +23,7 @@ async function probeApp(keyMode: string, args: string[]): Promise<{ report: Prob
     const run = await runCli(['probe', server.url, '--format', 'json', ...args]);
     assert.equal(server.dump(), before, 'the database dump after the probe equals the dump before');
     assert.ok(!run.stdout.includes(KEY) && !run.stderr.includes(KEY), 'the API key never appears in the output');
-    assert.equal(run.stderr, '');
+    assert.equal(run.stderr, '', 'nothing on standard error');
     return { report: JSON.parse(run.stdout) as ProbeReport, code: run.code, server };
   } finally {
     await server.stop();

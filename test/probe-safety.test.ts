@@ -51,12 +51,10 @@ test('a dry run prints the plan and sends nothing', async () => {
 });
 
 test('an unreachable target is a connection error: exit 2, the key nowhere', async () => {
-  const tcp = await listener();
-  const port = tcp.port;
-  await tcp.close();
-  const run = await runCli(['probe', `http://127.0.0.1:${port}`, '--api-key-query', 'api_key', '--api-key', KEY, '--path', 'POST /config', '--format', 'json']);
+  // Port 1 (tcpmux) is privileged and unused: nothing another test starts can be listening there.
+  const run = await runCli(['probe', 'http://127.0.0.1:1', '--api-key-query', 'api_key', '--api-key', KEY, '--path', 'POST /config', '--format', 'json']);
   assert.equal(run.code, 2);
-  assert.match(JSON.parse(run.stdout).errors[0], /^cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED$/);
+  assert.match(JSON.parse(run.stdout).errors[0], /^cannot reach http:\/\/127\.0\.0\.1:1: ECONNREFUSED$/);
   assert.ok(!run.stdout.includes(KEY) && !run.stderr.includes(KEY));
 });
 
