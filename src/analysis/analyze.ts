@@ -58,8 +58,8 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
   // Only code that reads a request (or is handed one by a decorator) can reach a sink with caller
   // keys; everything it calls is summarised on demand.
   const sources = new RegExp(`\\b(request|parse_args|reqparse${(options.extraSources ?? []).map((q) => `|${escapeRegExp(q.slice(q.lastIndexOf('.') + 1))}`).join('')})\\b`);
-  const readsRequest = (fn: FunctionInfo) => sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
-  const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && fn.def.body.some((s) => s.t === 'def') && readsRequest(fn)).map((fn) => fn.def.name));
+  const readsRequest = (fn: FunctionInfo) => fn.module.entry && sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
+  const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && readsRequest(fn) && fn.def.body.some((s) => s.t === 'def')).map((fn) => fn.def.name));
   for (const fn of project.functions.values()) {
     if (readsRequest(fn) || fn.def.decorators.some((d) => injectors.has(simpleName(d)))) engine.summaryOf(fn);
   }

@@ -14,6 +14,8 @@ import type { ClassInfo, FunctionInfo, ProjectIndex } from '../semantic/project.
 type Env = Map<string, Value>;
 
 const DICT_COPIES = new Set(['copy']);
+/** How many nested calls a summary computation may enter (route → helper → ... → writer). */
+const MAX_CALL_DEPTH = 8;
 
 export class Engine {
   private readonly summaries = new Map<string, Summary>();
@@ -35,7 +37,8 @@ export class Engine {
   summaryOf(fn: FunctionInfo): Summary {
     const done = this.summaries.get(fn.qname);
     if (done) return done;
-    if (this.inProgress.has(fn.qname)) return emptySummary();
+    // recursion, or a call chain deeper than request data plausibly travels: nothing is passed through
+    if (this.inProgress.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) return emptySummary();
     this.inProgress.add(fn.qname);
     const frame = new Frame(this, fn.module, fn);
     frame.bindParameters();

@@ -7,7 +7,7 @@ import { childBodies } from '../semantic/project.js';
 
 export function reqparseModel(modules: Iterable<ModuleIR>): LibraryModel {
   const declared = new Map<string, Set<string>>();
-  for (const module of modules) collectArguments(module, module.body, declared);
+  for (const module of modules) if (module.entry) collectArguments(module, module.body, declared);
   return {
     name: 'flask-restful.reqparse',
     call(site) {

@@ -91,6 +91,8 @@ export interface FunctionDef extends Span {
   decorators: Expr[];
   body: Stmt[];
   isAsync: boolean;
+  /** The body is lowered on first use (see lowerModule). */
+  deferred?: boolean;
 }
 
 export interface ClassDef extends Span {
@@ -112,4 +114,6 @@ export interface ModuleIR {
   /** Offset of the start of each line. */
   lineStarts: number[];
   body: Stmt[];
+  /** Entry code (reads the request, declares routes) rather than a module it imports. */
+  entry: boolean;
 }

@@ -19,8 +19,20 @@ const CMP_OPS: Partial<Record<OperatorType, CmpOp>> = {
 
 const span = (node: ParseNode) => ({ s: node.start, e: node.start + node.length });
 
-export function lowerModule(tree: ModuleNode): Stmt[] {
-  return lowerStatements(tree.d.statements);
+/** When set, function bodies are not lowered now but fetched from here on first use. */
+let deferredBody: ((functionStart: number) => Stmt[]) | undefined;
+
+/**
+ * Lowers a module. With `bodyOnDemand`, function bodies are left out and read through it when first
+ * used: for modules the analysis may never enter, which saves most of the memory and time.
+ */
+export function lowerModule(tree: ModuleNode, bodyOnDemand?: (functionStart: number) => Stmt[]): Stmt[] {
+  deferredBody = bodyOnDemand;
+  try {
+    return lowerStatements(tree.d.statements);
+  } finally {
+    deferredBody = undefined;
+  }
 }
 
 function lowerSuite(suite: SuiteNode | undefined): Stmt[] {
@@ -140,15 +152,26 @@ function importAs(node: import('@zzzen/pyright-internal/dist/parser/parseNodes.j
 }
 
 function lowerFunction(node: FunctionNode): FunctionDef {
-  return {
+  const def: FunctionDef = {
     ...span(node),
     name: node.d.name.d.value,
     nameOffset: node.d.name.start,
     params: lowerParams(node.d.params),
     decorators: node.d.decorators.map((d) => lowerExpr(d.d.expr)),
-    body: lowerSuite(node.d.suite),
+    body: [],
     isAsync: node.d.isAsync,
   };
+  const fetch = deferredBody;
+  if (!fetch) {
+    def.body = lowerSuite(node.d.suite);
+    return def;
+  }
+  // capture the offset only: the closure must not keep the parser's tree alive
+  const start = node.start;
+  let body: Stmt[] | undefined;
+  def.deferred = true;
+  Object.defineProperty(def, 'body', { get: () => (body ??= fetch(start)), enumerable: true });
+  return def;
 }
 
 function lowerParams(params: ParameterNode[]): Param[] {

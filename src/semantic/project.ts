@@ -60,7 +60,7 @@ export class ProjectIndex {
     const info: FunctionInfo = { qname, module, def, kind, owner, parent };
     this.functions.set(qname, info);
     if (owner && !owner.methods.has(def.name)) owner.methods.set(def.name, info);
-    this.indexBody(module, def.body, qname, undefined, info);
+    if (!def.deferred) this.indexBody(module, def.body, qname, undefined, info);
     return info;
   }
 
@@ -73,31 +73,36 @@ export class ProjectIndex {
 
   /** The project module an import names, seen from module `from`; undefined when it is outside the project. */
   resolveModule(from: ModuleIR, name: string): ModuleIR | undefined {
-    const dots = name.length - name.replace(/^\.+/, '').length;
-    const rest = name.slice(dots);
-    if (dots > 0) {
-      const base = from.name.split('.');
-      if (!from.isPackage) base.pop();
-      for (let i = 1; i < dots; i++) base.pop();
-      const full = [...base, ...(rest ? [rest] : [])].filter(Boolean).join('.');
-      return this.modules.get(full) ?? this.bySuffix(full);
-    }
-    return this.modules.get(rest) ?? this.bySuffix(rest);
+    return resolveModuleName(this.modules, from, name);
   }
+}
 
-  /** Scanning a folder inside a package (or an app run from its own folder) shifts names: match by suffix. */
-  private bySuffix(name: string): ModuleIR | undefined {
-    if (!name) return undefined;
-    const outside = WELL_KNOWN_OUTSIDE.test(name.split('.')[0]!);
-    let found: ModuleIR | undefined;
-    for (const [key, m] of this.modules) {
-      if (key.endsWith(`.${name}`) || (!outside && name.endsWith(`.${key}`))) {
-        if (found) return undefined;
-        found = m;
-      }
-    }
-    return found;
+/** A module by dotted name among `modules`, seen from `from`: relative, absolute, or by suffix. */
+export function resolveModuleName<T>(modules: ReadonlyMap<string, T>, from: { name: string; isPackage: boolean }, name: string): T | undefined {
+  const dots = name.length - name.replace(/^\.+/, '').length;
+  const rest = name.slice(dots);
+  if (dots > 0) {
+    const base = from.name.split('.');
+    if (!from.isPackage) base.pop();
+    for (let i = 1; i < dots; i++) base.pop();
+    const full = [...base, ...(rest ? [rest] : [])].filter(Boolean).join('.');
+    return modules.get(full) ?? bySuffix(modules, full);
   }
+  return modules.get(rest) ?? bySuffix(modules, rest);
+}
+
+/** Scanning a folder inside a package (or an app run from its own folder) shifts names: match by suffix. */
+function bySuffix<T>(modules: ReadonlyMap<string, T>, name: string): T | undefined {
+  if (!name) return undefined;
+  const outside = WELL_KNOWN_OUTSIDE.test(name.split('.')[0]!);
+  let found: T | undefined;
+  for (const [key, m] of modules) {
+    if (key.endsWith(`.${name}`) || (!outside && name.endsWith(`.${key}`))) {
+      if (found) return undefined;
+      found = m;
+    }
+  }
+  return found;
 }
 
 /** Top-level names of libraries an import by suffix must never be confused with. */

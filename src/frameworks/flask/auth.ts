@@ -129,7 +129,7 @@ export class AuthResolver {
       }
     }
     for (const module of this.engine.project.modules.values()) {
-      forEachCall(module.body, (call) => {
+      if (module.entry) forEachCall(module.body, (call) => {
         if (call.fn.t !== 'attr' || !/^before_(app_)?request$/.test(call.fn.name) || !call.args[0]) return;
         const owner = this.engine.evaluateInModule(module.name, call.fn.obj);
         for (const r of refs(this.engine.evaluateInModule(module.name, call.args[0].value))) {

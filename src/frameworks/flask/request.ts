@@ -15,6 +15,12 @@ const BODY_CALLS = new Set(['flask.request.get_data']);
 const JSON_PARSERS = new Set(['json.loads', 'flask.json.loads', 'simplejson.loads', 'orjson.loads', 'ujson.loads']);
 const BODY_FIELD = '<request body>';
 
+/**
+ * Text that marks a module as Flask entry code (it reads the request, declares routes, or wires
+ * blueprints and hooks): the scan lowers these and the modules they import, and only parses the rest.
+ */
+export const FLASK_ENTRY_TEXT = /\bfrom\s+flask(?:\.globals)?\s+import\s+(?:\([^)]*|[^\n]*)\brequest\b|\bflask\.request\b|^\s*import\s+flask\s*$|\breqparse\b|^\s*@[\w.]+\.(?:route|get|post|put|patch|delete)\(|\badd_url_rule\(|\badd_resource\(|\bregister_blueprint\(|\bbefore_(?:app_)?request\b/m;
+
 const NO_RETURN = new Set(['flask.abort', 'werkzeug.exceptions.abort', 'flask_restful.abort']);
 
 export function flaskRequestModel(extraSources: readonly string[] = []): LibraryModel {

@@ -29,7 +29,7 @@ export function discoverRoutes(engine: Engine): DiscoveredRoute[] {
     }
   }
   for (const module of engine.project.modules.values()) {
-    forEachCall(module.body, (call) => {
+    if (module.entry) forEachCall(module.body, (call) => {
       if (call.fn.t !== 'attr') return;
       if (call.fn.name === 'add_url_rule') routes.push(...urlRule(engine, module, call));
       if (call.fn.name === 'add_resource') routes.push(...resource(engine, module, call));
