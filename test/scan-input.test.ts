@@ -1,0 +1,90 @@
+// Bad input never stops a scan or prints a stack trace: unreadable, binary, broken and deeply nested files
+// are reported one line each and the rest is analysed; a missing path is a one-line error and exit 2.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scan } from '../src/index.js';
+import { runCli } from './fixtures/cli/run-cli.js';
+
+const VULNERABLE = `from flask import Flask, request
+from flask_sqlalchemy import SQLAlchemy
+app = Flask(__name__)
+db = SQLAlchemy(app)
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String)
+    is_admin = db.Column(db.Boolean)
+
+@app.post("/users/<int:user_id>")
+def update(user_id):
+    user = User.query.get(user_id)
+    for k, v in request.get_json().items():
+        setattr(user, k, v)
+    return "ok"
+`;
+
+function project(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'massassign-input-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+test('broken files are reported and the rest of the project is still analysed', async () => {
+  const root = project({
+    'app.py': VULNERABLE,
+    'binary.py': Buffer.from([0x89, 0x50, 0x00, 0x01, 0xff]),
+    'broken.py': 'def f(:\n    pass\n',
+    'deep.py': `x = ${'('.repeat(5000)}1${')'.repeat(5000)}\n`,
+  });
+  const result = await scan({ path: root });
+  assert.deepEqual(result.errors.map((e) => `${e.path}: ${e.message.split(':')[0]}`), [
+    'binary.py: binary file, not Python source',
+    'broken.py: syntax error at line 1, column 7',
+    'deep.py: nesting too deep to analyse',
+  ]);
+  assert.deepEqual(result.findings.map((f) => `${f.rule} ${f.path}:${f.line} ${f.fields}`), ['MA101 app.py:15 id,is_admin']);
+  assert.equal(result.stats.files, 4);
+});
+
+test('the analysis goes on in a file with a syntax error elsewhere', async () => {
+  const root = project({ 'app.py': `${VULNERABLE}\ndef broken(:\n    pass\n` });
+  const result = await scan({ path: root });
+  assert.equal(result.errors.length, 1);
+  assert.deepEqual(result.findings.map((f) => f.line), [15]);
+});
+
+test('a missing path is one line on stderr and exit code 2', async () => {
+  const run = await runCli(['scan', join(tmpdir(), 'massassign-no-such-folder')]);
+  assert.equal(run.code, 2);
+  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /^massassign: .*no such file or directory: .*\n$/);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+});
+
+test('.gitignore, --exclude, virtualenvs, site-packages and hidden folders are skipped', async () => {
+  const root = project({
+    'app.py': VULNERABLE,
+    '.gitignore': 'generated/\n',
+    'generated/app.py': VULNERABLE,
+    'vendor/app.py': VULNERABLE,
+    '.hidden/app.py': VULNERABLE,
+    'venv/pyvenv.cfg': 'home = /usr/bin\n',
+    'venv/lib/app.py': VULNERABLE,
+    'lib/site-packages/pkg/app.py': VULNERABLE,
+  });
+  const result = await scan({ path: root, exclude: ['vendor/**'] });
+  assert.deepEqual(result.files, ['app.py']);
+  assert.deepEqual(result.findings.map((f) => f.path), ['app.py']);
+});
+
+test('a single file can be scanned, and its findings name it relative to its folder', async () => {
+  const root = project({ 'svc/app.py': VULNERABLE });
+  const result = await scan({ path: join(root, 'svc', 'app.py') });
+  assert.deepEqual(result.findings.map((f) => `${f.path}:${f.line}`), ['app.py:15']);
+});
