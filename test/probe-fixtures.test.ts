@@ -107,3 +107,11 @@ test('planned from --source: the static findings and routes, with the same verdi
   assert.deepEqual(byStatus(report, 'reflected'), { 'POST /profile': ['is_verified'] });
   assert.equal(report.findings.find((f) => f.path === '/keys')?.rule, 'MA201', 'a finding the static scan predicted carries its rule');
 });
+
+test('a POST answering 200 with an id no read can place is neither undone by DELETE nor probed', async () => {
+  const { report } = await probeApp('header', ['--api-key', KEY, '--path', 'POST /account/rename']);
+  assert.deepEqual(report.skipped.map((s) => s.reason), ['answered 200 with id 1, and no read tells whether that object is new (a 201, a Location header or a list route would)']);
+  assert.deepEqual(report.residue.map((r) => r.what), ['the control request may have created object 1']);
+  assert.deepEqual(report.findings, []);
+  assert.equal(report.requests, 2, 'a GET that finds no read route, and the control; no DELETE');
+});

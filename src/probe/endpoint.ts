@@ -50,7 +50,12 @@ export async function probeEndpoint(s: Session, result: EndpointResult): Promise
 
   const control = await sendControl(s, write, path, sample);
   if ('refused' in control) return skip(`control request refused (${control.refused}): the write needs a body the probe could not build`);
-  const created = isCreation(write.method, control, original);
+  const created = isCreation(write.method, control, original, beforeOk ? listOf(before.response.body) : undefined);
+  if (created === undefined) {
+    const id = JSON.stringify(idOf(control.record));
+    s.residue.push({ method: write.method, path, what: `the control request may have created object ${id}`, todo: `check whether ${id} is new, and delete it if so` });
+    return skip(`answered ${control.exchange.status} with id ${id}, and no read tells whether that object is new (a 201, a Location header or a list route would)`);
+  }
   let creation: Creation | undefined;
   let shown = original;
   if (created) {
@@ -94,8 +99,9 @@ export async function probeEndpoint(s: Session, result: EndpointResult): Promise
 
 /** A body without any candidate: the sample's plain fields at their current values (a no-op write), else the bare minimum. */
 async function sendControl(s: Session, write: PlannedWrite, path: string, sample: JsonObject | undefined): Promise<Control | { refused: number }> {
+  const ordinary = (k: string) => !looksSensitive(k) && write.modelFields.get(k)?.sensitive === undefined && !write.candidates.some((c) => c.field === k);
   const plain = Object.fromEntries(
-    Object.entries(sample ?? {}).filter(([k, v]) => !looksSensitive(k) && fieldRole(k, write.modelFields.get(k)) === 'plain' && (typeof v === 'string' || typeof v === 'number')),
+    Object.entries(sample ?? {}).filter(([k, v]) => ordinary(k) && fieldRole(k, write.modelFields.get(k)) === 'plain' && (typeof v === 'string' || typeof v === 'number')),
   );
   const bodies = [{ ...write.required, ...plain }, { ...write.required }].filter((b, i, all) => i === 0 || JSON.stringify(b) !== JSON.stringify(all[0]));
   let status = 0;
@@ -107,11 +113,15 @@ async function sendControl(s: Session, write: PlannedWrite, path: string, sample
   return { refused: status };
 }
 
-function isCreation(method: string, control: Control, original: JsonObject | undefined): boolean {
+/** Whether the control request created an object: true, false, or undefined when nothing tells. */
+function isCreation(method: string, control: Control, original: JsonObject | undefined, listed: JsonObject[] | undefined): boolean | undefined {
   if (method !== 'POST') return false;
-  if (control.exchange.status === 201) return true;
+  if (control.exchange.status === 201 || control.location) return true;
   const id = idOf(control.record);
-  return id !== undefined && (original === undefined || !sameValue(idOf(original), id));
+  if (id === undefined) return false;
+  if (original) return !sameValue(idOf(original), id);
+  if (listed) return !listed.some((item) => sameValue(idOf(item), id));
+  return undefined;
 }
 
 function locationPath(location: string | undefined, s: Session): string | undefined {
