@@ -16,10 +16,11 @@ import { pythonModel } from '../frameworks/python.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
 import type { Expr, ModuleIR } from '../python/ir.js';
-import type { Endpoint, Finding, ModelInfo, Severity, TraceStep } from '../result.js';
+import type { Endpoint, Finding, Fix, ModelInfo, Severity, TraceStep } from '../result.js';
 import { allRules } from '../rules/index.js';
 import { ProjectIndex, type FunctionInfo } from '../semantic/project.js';
 import { remediationFor } from '../fix/remediation.js';
+import { fixFor } from '../fix/edits.js';
 import type { SinkHit, SinkKind } from './hits.js';
 import { ModelCatalog } from './models.js';
 import { Sensitivity } from './sensitivity.js';
@@ -82,7 +83,8 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
   const emit = (record: SinkRecord, endpoint: Endpoint | null) => {
     const hit = toHit(record, endpoint, catalog, sensitivity, modules);
     if (!hit) return;
-    const finding = toFinding(hit, sensitivity);
+    const module = modules.find((m) => m.path === hit.location.path)!;
+    const finding = toFinding(hit, sensitivity, fixFor(hit, module.source, module.lineStarts));
     if (!finding) return;
     const key = `${finding.rule}:${finding.path}:${finding.line}:${finding.endpoint?.methods.join(',')}:${finding.endpoint?.rule}`;
     const existing = findings.get(key);
@@ -189,7 +191,7 @@ function traceStep(step: Step, modules: ModuleIR[]): TraceStep {
   return { path: step.path, line: pos.line, column: pos.column, note: step.note ?? (module ? codeText(module.source, { s: step.offset, e: step.end }) : '') };
 }
 
-function toFinding(hit: SinkHit, sensitivity: Sensitivity): Finding | undefined {
+function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined): Finding | undefined {
   const rule = allRules.find((r) => r.claims(hit));
   if (!rule) return undefined;
   const writable = hit.model ? reachable(hit.keys, hit.model.fields.map((f) => f.name)).sort() : [];
@@ -220,6 +222,7 @@ function toFinding(hit: SinkHit, sensitivity: Sensitivity): Finding | undefined 
     trace: hit.trace,
     message: rule.message(hit, fields),
     remediation: remediationFor(hit, fields),
+    ...(fix ? { fix } : {}),
     fingerprint: fingerprint([rule.code, hit.location.path, hit.functionName, hit.sinkText, fields.join(','), describeKeySet(hit.keys)]),
   };
 }

@@ -45,7 +45,8 @@ export class ModelCatalog {
   private describe(cls: ClassInfo): ModelInfo | undefined {
     const base = { name: cls.def.name, qualifiedName: cls.qname, location: locationOf(cls) };
     if (this.sqlalchemy.isModel(cls)) {
-      const fields = this.sqlalchemy.columns(cls).map((c) => this.field(c.name, { primaryKey: c.primaryKey, foreignKey: c.foreignKey }));
+      // relationships take objects, not the JSON a caller sends: they are not fields a body can set
+      const fields = this.sqlalchemy.columns(cls).filter((c) => !c.relationship).map((c) => this.field(c.name, { primaryKey: c.primaryKey, foreignKey: c.foreignKey }));
       return { ...base, kind: 'sqlalchemy', fields };
     }
     const schema = this.marshmallow.shapeOf(cls);

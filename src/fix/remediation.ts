@@ -6,18 +6,28 @@ export function remediationFor(hit: SinkHit, fields: string[]): string {
   const model = hit.model?.name ?? 'the object';
   const safe = hit.model ? hit.model.fields.filter((f) => !f.sensitive).map((f) => f.name) : [];
   const allowlist = `ALLOWED_FIELDS = {${safe.map((f) => `"${f}"`).join(', ') || '"<fields a client may set>"'}}`;
-  const blocked = fields.length > 0 ? ` so ${fields.join(', ')} can no longer be set by the caller` : '';
+  const blocked = fields.length > 0 ? `, so ${fields.join(', ')} can no longer come from the caller` : '';
+  if (hit.kind === 'privilege-value') return scopeCheck(hit.field ?? 'scope');
+  if (hit.kind === 'schema-load' || hit.bound === 'marshmallow') {
+    return `Make the schema strict${blocked}: declare ${fields.length ? fields.join(', ') : 'the sensitive fields'} dump_only=True (or list them in Meta.dump_only / Meta.exclude), keep unknown=RAISE, and let it load only the fields a client may set${safe.length ? ` (${safe.join(', ')})` : ''}.`;
+  }
+  if (hit.bound === 'pydantic') {
+    return `Make the request model strict${blocked}: remove ${fields.length ? fields.join(', ') : 'the sensitive fields'} from it, forbid extra fields (v1: class Config: extra = Extra.forbid; v2: model_config = ConfigDict(extra="forbid")), and set those fields on the server.`;
+  }
+  if (hit.bound === 'reqparse') {
+    return `Remove the add_argument() calls for ${fields.length ? fields.join(', ') : 'the sensitive fields'} from this endpoint's parser and set them on the server${safe.length ? `; the parser may declare ${safe.join(', ')}` : ''}.`;
+  }
   switch (hit.kind) {
     case 'setattr':
     case 'dict-update':
       return `Copy only an explicit allowlist of ${model} fields${blocked}:\n${allowlist}\nfor key, value in data.items():\n    if key in ALLOWED_FIELDS:\n        setattr(${hit.targetText || 'obj'}, key, value)\nA denylist, hasattr() or a "_" prefix check is not a fix: every column passes them.`;
     case 'constructor':
-      return `Build ${model} from named fields, not from the request's keys${blocked}:\n${allowlist}\n${model}(**{k: v for k, v in data.items() if k in ALLOWED_FIELDS})\nor load the body with a strict schema (marshmallow with only those fields, or pydantic with extra forbidden) first.`;
+      return `Build ${model} from named fields, not from the caller's keys${blocked}:\n${allowlist}\n${model}(**{k: v for k, v in data.items() if k in ALLOWED_FIELDS})\nor load the body with a strict schema (marshmallow with only those fields, or pydantic with extra fields forbidden) first.`;
     case 'query-update':
-      return `Update only an explicit allowlist of ${model} columns${blocked}:\n${allowlist}\nvalues = {k: v for k, v in data.items() if k in ALLOWED_FIELDS}\nthen pass \`values\` to the update. Scope the query to objects the caller owns.`;
-    case 'schema-load':
-      return `Make the schema strict${blocked}: declare ${fields.length ? fields.join(', ') : 'sensitive fields'} dump_only (or list them in Meta.exclude / Meta.dump_only), keep unknown=RAISE, and load only the fields a client may set${safe.length ? ` (${safe.join(', ')})` : ''}.`;
-    case 'privilege-value':
-      return `Do not take ${hit.field} from the request as given. Check it on the server against the set of values that exist AND against the caller's own grants before issuing or storing it, and refuse with 403 otherwise:\nrequested = set(data.get("${hit.field}", []))\nif not requested <= ALLOWED_${(hit.field ?? 'scope').toUpperCase()}S or not requested <= set(caller.${hit.field}):\n    abort(403)`;
+      return `Update only an explicit allowlist of ${model} columns${blocked}:\n${allowlist}\nvalues = {k: v for k, v in data.items() if k in ALLOWED_FIELDS}\nthen pass values to the update, and scope the query to rows the caller owns.`;
   }
+}
+
+function scopeCheck(field: string): string {
+  return `Do not store the caller's ${field} as sent. Check it on the server against the values that exist AND against what the caller itself holds, and refuse with 403 otherwise:\nrequested = set(data.get("${field}", "").split())\nif not requested <= ALLOWED_SCOPES or not requested <= set(g.api_key.${field}.split()):\n    abort(403)`;
 }

@@ -3,8 +3,16 @@
 import { obj, ofKind, refs, taints, type Value } from '../dataflow/facts.js';
 import type { LibraryModel } from '../dataflow/library.js';
 import { isExternal, tagged } from './access.js';
+import type { Expr } from '../python/ir.js';
 
 const DICT_OF = 'python.__dict__';
+
+/** `obj` of `obj.__dict__` or `vars(obj)`: the object whose attributes are written. */
+function ownerOf(expr: Expr | undefined): Expr | undefined {
+  if (expr?.t === 'attr' && expr.name === '__dict__') return expr.obj;
+  if (expr?.t === 'call' && expr.args[0]) return expr.args[0].value;
+  return expr;
+}
 
 export function pythonModel(): LibraryModel {
   return {
@@ -30,7 +38,7 @@ export function pythonModel(): LibraryModel {
       if (site.method === 'update' && site.receiver) {
         for (const dict of tagged(site.receiver, DICT_OF)) {
           const facts = [...site.args, ...site.spread].flatMap((v) => ofKind(v, 'map'));
-          if (facts.length > 0) site.report({ kind: 'dict-update', facts, target: dict.data as Value, node: site.expr, targetNode: site.receiverExpr });
+          if (facts.length > 0) site.report({ kind: 'dict-update', facts, target: dict.data as Value, node: site.expr, targetNode: ownerOf(site.receiverExpr) });
         }
       }
       return undefined;
