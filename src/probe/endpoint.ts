@@ -197,8 +197,7 @@ async function probeCreate(s: Session, write: PlannedWrite, path: string, contro
   const baseline = control.record?.[field];
   const value = probeValue(field, baseline, s.marker);
   const sent = await s.send(write.method, path, 'probe', { ...control.body, [field]: value });
-  const evidence: Evidence = { field, status: 'not confirmed', reason: '', value, ...split(sent.exchange), restored: true };
-  if (baseline !== undefined) evidence.original = baseline;
+  const evidence: Evidence = { field, status: 'not confirmed', reason: '', value, ...(baseline === undefined ? {} : { original: baseline }), ...split(sent.exchange), restored: true };
   if (!ok(sent.response.status)) return { ...evidence, ...verdict(candidate, false, false, sent.response.status, '') };
   const record = recordOf(sent.response.body);
   const id = idOf(record);

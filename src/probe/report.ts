@@ -2,6 +2,7 @@
 import type { Evidence, FieldStatus, PlanSummary, ProbeFinding, ProbeReport, Probed, Residue, Skipped } from './types.js';
 import type { EndpointResult } from './endpoint.js';
 import type { Plan } from './plan.js';
+import { fieldRole } from './fields.js';
 
 const REPORTED: FieldStatus[] = ['confirmed', 'reflected', 'suspected'];
 
@@ -35,15 +36,17 @@ export function buildReport(target: string, results: EndpointResult[], residue: 
 }
 
 export function planSummary(plan: Plan): PlanSummary[] {
-  return plan.writes.map((write) => ({
-    method: write.method,
-    route: write.route,
-    reread: plan.reads.size === 0 || plan.reads.has(write.route) ? `GET ${write.route}` : 'the created object, if the API shows it',
-    candidates: write.candidates.map((c) => c.field),
-    note: write.staticEvidence
-      ? 'fields from the static findings only'
-      : 'plus sensitive-looking keys the read returns; for creates, the built-in dictionary',
-  }));
+  return plan.writes.map((write) => {
+    const read = plan.reads.size === 0 || plan.reads.has(write.route) ? `GET ${write.route}` : undefined;
+    const created = write.method === 'POST' ? 'the object it creates, if it creates one' : undefined;
+    return {
+      method: write.method,
+      route: write.route,
+      reread: [read, created].filter(Boolean).join(', or ') || 'nothing known: not probed unless it creates objects',
+      candidates: write.candidates.map((c) => (fieldRole(c.field, write.modelFields.get(c.field)) === 'primary-key' ? `${c.field} (primary key: never probed)` : c.field)),
+      note: `then any sensitive-looking key the object shows${write.staticEvidence ? '' : '; the built-in dictionary if it shows nothing but an id'}`,
+    };
+  });
 }
 
 /** Evidence for one field in a line: the verdict's reason and whether it was put back. */
