@@ -1,7 +1,8 @@
 // The analysis: runs the engine over every function with the library models, finds routes and their
 // auth, attributes each sink hit to the endpoints that reach it, and lets the rules turn hits into findings.
 import { createHash } from 'node:crypto';
-import { Engine, codeText } from '../dataflow/interpreter.js';
+import { Engine } from '../dataflow/engine.js';
+import { codeText } from '../python/positions.js';
 import type { Step } from '../dataflow/facts.js';
 import { describeKeySet, only, reachable, type KeySet } from '../dataflow/keyset.js';
 import type { SinkRecord } from '../dataflow/summary.js';

@@ -1,6 +1,6 @@
 // The model catalog: every class a finding can name (SQLAlchemy models, marshmallow and pydantic
 // schemas, plain classes) with its fields and their sensitivity.
-import type { Engine } from '../dataflow/interpreter.js';
+import type { Engine } from '../dataflow/engine.js';
 import type { MarshmallowSchemas } from '../frameworks/marshmallow.js';
 import type { PydanticModels } from '../frameworks/pydantic.js';
 import type { SqlAlchemyModels } from '../frameworks/sqlalchemy.js';

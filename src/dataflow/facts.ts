@@ -55,10 +55,8 @@ export const EMPTY: Value = Object.freeze([]) as Value;
 
 export const obj = (ref: ObjectRef): Fact => ({ k: 'object', ref });
 
-export const isTaint = (f: Fact): f is TaintFact => f.k !== 'object';
-
 export function taints(value: Value): TaintFact[] {
-  return value.filter(isTaint);
+  return value.filter((f): f is TaintFact => f.k !== 'object');
 }
 
 export function refs(value: Value): ObjectRef[] {

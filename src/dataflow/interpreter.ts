@@ -1,122 +1,40 @@
-// The dataflow engine: an abstract interpreter over the IR that follows caller-controlled key sets
-// through Python's own semantics (assignments, dicts, loops, comprehensions, branches, calls by summary).
-// Everything it knows of libraries comes through LibraryModel hooks.
+// The interpreter: a frame runs one function body (or module top level) over the IR, following
+// caller-controlled key sets through Python's own semantics: assignments, dicts, loops,
+// comprehensions, branches, and calls by summary. Everything it knows of libraries comes through
+// LibraryModel hooks; it names no framework.
 import type { Arg, Expr, ModuleIR, Span, Stmt } from '../python/ir.js';
-import { ANY, anyBut, intersect, only, subtract, type KeySet } from './keyset.js';
+import { codeText } from '../python/positions.js';
+import { ANY, subtract } from './keyset.js';
 import {
   EMPTY, constantStrings, extend, obj, ofKind, refs, taints, union, withStep,
   type Fact, type ObjectRef, type Step, type TaintFact, type Value,
 } from './facts.js';
-import type { AttributeSite, CallSite, LibraryModel, SinkReport, SiteContext } from './library.js';
-import { emptySummary, substitute, type SinkRecord, type Summary, type TargetRef } from './summary.js';
+import type { AttributeSite, CallSite, SinkReport, SiteContext } from './library.js';
+import type { SinkRecord } from './summary.js';
 import type { ClassInfo, FunctionInfo, ProjectIndex } from '../semantic/project.js';
+import { bindArguments, substituteFact } from './arguments.js';
+import { classAttribute, classBases, findMethod } from './classes.js';
+import type { Engine } from './engine.js';
+import { Narrowing } from './narrowing.js';
+import { dictEntry, intersection, memberOf, restrictKeys, targetOf } from './values.js';
 
-type Env = Map<string, Value>;
+export type Env = Map<string, Value>;
 
 const DICT_COPIES = new Set(['copy']);
-/** How many nested calls a summary computation may enter (route → helper → ... → writer). */
-const MAX_CALL_DEPTH = 8;
-
-export class Engine {
-  private readonly summaries = new Map<string, Summary>();
-  private readonly inProgress = new Set<string>();
-  private readonly moduleEnvs = new Map<string, Env>();
-  private readonly functionEnvs = new Map<string, Env>();
-
-  readonly models: LibraryModel[];
-
-  constructor(readonly project: ProjectIndex, modelFactories: ((engine: Engine) => LibraryModel)[]) {
-    this.models = modelFactories.map((make) => make(this));
-  }
-
-  hasSummary(fn: FunctionInfo): boolean {
-    return this.summaries.has(fn.qname);
-  }
-
-  /** The summary of a function, computing it (and its callees') on first use. */
-  summaryOf(fn: FunctionInfo): Summary {
-    const done = this.summaries.get(fn.qname);
-    if (done) return done;
-    // recursion, or a call chain deeper than request data plausibly travels: nothing is passed through
-    if (this.inProgress.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) return emptySummary();
-    this.inProgress.add(fn.qname);
-    const frame = new Frame(this, fn.module, fn);
-    frame.bindParameters();
-    frame.run(fn.def.body);
-    const summary: Summary = { returns: frame.returned, sinks: frame.sinks, hits: frame.hits, callees: frame.callees };
-    if (this.hasNestedFunctions(fn)) this.functionEnvs.set(fn.qname, frame.env);
-    this.inProgress.delete(fn.qname);
-    this.summaries.set(fn.qname, summary);
-    return summary;
-  }
-
-  private hasNestedFunctions(fn: FunctionInfo): boolean {
-    return fn.def.body.some((s) => s.t === 'def' || s.t === 'class');
-  }
-
-  /** The names a module binds at its top level, evaluating its body on first use. */
-  globalsOf(module: ModuleIR): Env {
-    const known = this.moduleEnvs.get(module.name);
-    if (known) return known;
-    const frame = new Frame(this, module, undefined);
-    this.moduleEnvs.set(module.name, frame.env);
-    frame.run(module.body);
-    return frame.env;
-  }
-
-  /**
-   * Values a decorator injects into the function it wraps: `def deco(view): def wrapper(*a, **k):
-   * return view(request.get_json(), *a, **k)` hands the request body to the view's first parameter.
-   */
-  injectedArguments(fn: FunctionInfo): Map<string, Value> {
-    const out = new Map<string, Value>();
-    for (const decorator of fn.def.decorators) {
-      for (const ref of refs(this.evaluateInModule(fn.module.name, decorator))) {
-        const deco = ref.type === 'function' ? this.project.functions.get(ref.fn) : undefined;
-        const viewParam = deco?.def.params[0]?.name;
-        if (!deco || !viewParam) continue;
-        for (const wrapper of this.project.functions.values()) {
-          if (wrapper.parent !== deco) continue;
-          const frame = new Frame(this, wrapper.module, wrapper);
-          frame.run(wrapper.def.body);
-          frame.forEachCallOf(viewParam, wrapper.def.body, (call) => {
-            const positional = call.args.filter((a) => !a.name && !a.star);
-            positional.forEach((a, i) => {
-              const param = fn.def.params[i];
-              if (param) out.set(param.name, union(out.get(param.name) ?? EMPTY, frame.evaluate(a.value)));
-            });
-            for (const a of call.args) if (a.name) out.set(a.name, union(out.get(a.name) ?? EMPTY, frame.evaluate(a.value)));
-          });
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The environment a function ended with (for closures). */
-  envOfFunction(qname: string): Env | undefined {
-    return this.functionEnvs.get(qname);
-  }
-
-  evaluateInModule(moduleName: string, expr: Expr): Value {
-    const module = this.project.modules.get(moduleName);
-    if (!module) return EMPTY;
-    return new Frame(this, module, undefined, this.globalsOf(module)).evaluate(expr);
-  }
-}
 
 interface LoopContext {
   continues: Env[];
   breaks: Env[];
 }
 
-class Frame {
+export class Frame {
   readonly env: Env;
   returned: Value = EMPTY;
   readonly sinks: SinkRecord[] = [];
   readonly hits: SinkRecord[] = [];
   readonly callees = new Set<string>();
   private readonly loops: LoopContext[] = [];
+  private readonly narrowing = new Narrowing(this);
   readonly project: ProjectIndex;
   readonly path: string;
 
@@ -190,7 +108,7 @@ class Frame {
         return this.execLoop(stmt.body, stmt.orelse, () => this.assign(stmt.target, this.iterate(iterable), { s: stmt.s, e: stmt.iter.e }), runsOnce);
       }
       case 'while':
-        return this.execLoop(stmt.body, stmt.orelse, () => this.narrowInPlace(stmt.test, true));
+        return this.execLoop(stmt.body, stmt.orelse, () => this.narrowing.narrow(stmt.test, true));
       case 'try': {
         const before = this.snapshot();
         const bodyFalls = this.run(stmt.body);
@@ -272,11 +190,11 @@ class Frame {
   private execIf(stmt: Extract<Stmt, { t: 'if' }>): boolean {
     this.evaluate(stmt.test);
     const before = this.snapshot();
-    this.narrowInPlace(stmt.test, true);
+    this.narrowing.narrow(stmt.test, true);
     const thenFalls = this.run(stmt.body);
     const afterThen = this.snapshot();
     this.restore(new Map(before));
-    this.narrowInPlace(stmt.test, false);
+    this.narrowing.narrow(stmt.test, false);
     const elseFalls = this.run(stmt.orelse);
     const afterElse = this.snapshot();
     const ends = [...(thenFalls ? [afterThen] : []), ...(elseFalls ? [afterElse] : [])];
@@ -486,7 +404,7 @@ class Frame {
       this.assign(clause.target, this.iterate(this.evaluate(clause.iter)), clause.iter);
       for (const test of clause.ifs) {
         this.evaluate(test);
-        this.narrowInPlace(test, true);
+        this.narrowing.narrow(test, true);
       }
     }
     const elt = this.evaluate(expr.elt);
@@ -566,7 +484,7 @@ class Frame {
         const cls = this.project.classes.get(ref.cls);
         if (!cls) return EMPTY;
         const self: Value = [obj(ref)];
-        const method = findMethod(this.project, cls, name, this.engine, site);
+        const method = findMethod(this.project, cls, name, this.engine);
         if (method) return [obj({ type: 'function', fn: method.qname, boundSelf: method.kind === 'staticmethod' ? undefined : self })];
         const declared = classAttribute(cls, name, this.engine);
         if (declared) return declared;
@@ -763,111 +681,6 @@ class Frame {
     return union(out);
   }
 
-  // ---- narrowing --------------------------------------------------------------------------------
-
-  /** Narrows the environment as if `test` evaluated to `truthy`: allowlists, denylists and value checks. */
-  narrowInPlace(test: Expr, truthy: boolean): void {
-    switch (test.t) {
-      case 'not':
-        this.narrowInPlace(test.value, !truthy);
-        return;
-      case 'bool':
-        if ((test.op === 'and') === truthy) {
-          this.narrowInPlace(test.left, truthy);
-          this.narrowInPlace(test.right, truthy);
-        }
-        return;
-      case 'cmp':
-        this.narrowComparison(test, truthy);
-        return;
-      case 'call':
-        this.narrowCall(test, truthy);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private narrowComparison(test: Extract<Expr, { t: 'cmp' }>, truthy: boolean): void {
-    const { op } = test;
-    if (op === 'in' || op === 'not in') {
-      const positive = (op === 'in') === truthy;
-      this.narrowMembership(test.left, test.right, positive, test);
-      return;
-    }
-    if (op === '==' || op === '!=' || op === 'is' || op === 'is not') {
-      const positive = (op === '==' || op === 'is') === truthy;
-      const [name, other] = test.left.t === 'name' ? [test.left, test.right] : [test.right, test.left];
-      if (name.t !== 'name') return;
-      const strings = constantStrings(this.evaluate(other));
-      if (!strings) return;
-      this.narrowKeys(name.id, positive ? only(strings) : anyBut(strings), test);
-      if (positive) this.markChecked(name.id, 'allowlisted');
-      return;
-    }
-    if ((op === '<=' || op === '<') && truthy) this.narrowSubset(test.left, test.right);
-    if ((op === '>=' || op === '>') && truthy) this.narrowSubset(test.right, test.left);
-  }
-
-  /** `k in ALLOWED` keeps ALLOWED; `k not in DENY` drops DENY; `v in caller.scopes` marks v held. */
-  private narrowMembership(item: Expr, collection: Expr, positive: boolean, node: Span): void {
-    const name = nameOf(item);
-    if (!name) return;
-    const coll = this.evaluate(collection);
-    const strings = elementBound(coll);
-    if (strings) {
-      this.narrowKeys(name, positive ? only(strings) : anyBut(strings), node);
-      if (positive) this.markChecked(name, 'allowlisted');
-      return;
-    }
-    if (positive && isServerState(coll)) this.markChecked(name, 'held');
-  }
-
-  private narrowSubset(smaller: Expr, larger: Expr): void {
-    const name = nameOf(smaller);
-    if (!name) return;
-    const coll = this.evaluate(unwrapSetCall(larger));
-    if (constantStrings(coll)) this.markChecked(name, 'allowlisted');
-    else if (isServerState(coll)) this.markChecked(name, 'held');
-  }
-
-  private narrowCall(test: Extract<Expr, { t: 'call' }>, truthy: boolean): void {
-    if (!truthy) return;
-    // requested.issubset(allowed), set(requested) <= ... handled above; all(s in X for s in requested)
-    if (test.fn.t === 'attr' && (test.fn.name === 'issubset' || test.fn.name === 'issuperset') && test.args[0]) {
-      const [small, large] = test.fn.name === 'issubset' ? [test.fn.obj, test.args[0].value] : [test.args[0].value, test.fn.obj];
-      this.narrowSubset(small, large);
-      return;
-    }
-    if (test.fn.t === 'name' && test.fn.id === 'all' && test.args[0]?.value.t === 'comp') {
-      const comp = test.args[0].value;
-      const clause = comp.fors[0];
-      if (comp.elt.t === 'cmp' && comp.elt.op === 'in' && clause && nameOf(clause.iter)) {
-        const coll = this.evaluate(comp.elt.right);
-        const name = nameOf(clause.iter)!;
-        if (constantStrings(coll)) this.markChecked(name, 'allowlisted');
-        else if (isServerState(coll)) this.markChecked(name, 'held');
-      }
-    }
-  }
-
-  private narrowKeys(name: string, filter: KeySet, node: Span): void {
-    const value = this.env.get(name);
-    if (!value) return;
-    const step = this.step(node);
-    this.env.set(name, value.map((f) => {
-      if (f.k !== 'key' && f.k !== 'keys') return f;
-      const keys = filter.kind === 'only' ? intersect(f.keys, filter.keys) : filter.kind === 'anyBut' ? subtract(f.keys, filter.keys) : f.keys;
-      return withStep({ ...f, keys }, step);
-    }));
-  }
-
-  private markChecked(name: string, check: 'allowlisted' | 'held'): void {
-    const value = this.env.get(name);
-    if (!value) return;
-    this.env.set(name, value.map((f) => (f.k === 'value' && f.check !== 'held' ? { ...f, check } : f)));
-  }
-
   // ---- sinks ------------------------------------------------------------------------------------
 
   report(sink: SinkReport): void {
@@ -928,176 +741,23 @@ class Frame {
   }
 }
 
-// ---- helpers shared by the frame ----------------------------------------------------------------
 
-/** A node's source on one line, shortened: what traces and messages quote. */
-export function codeText(source: string, node: Span): string {
-  const raw = source.slice(node.s, Math.min(node.e, node.s + 400)).replace(/\s+/g, ' ').trim();
-  return raw.length > 90 ? `${raw.slice(0, 87)}...` : raw;
-}
 
-/** `a & b`: each side's elements are bounded by the other's (an allowlist, or the caller's own grants). */
-function intersection(left: Value, right: Value): Value {
-  const out: Fact[] = [];
-  for (const [side, other] of [[left, right], [right, left]] as const) {
-    const bound = elementBound(other);
-    const server = isServerState(other);
-    for (const f of side) {
-      if (f.k === 'value') out.push(bound ? { ...f, check: f.check === 'held' ? 'held' : 'allowlisted' } : server ? { ...f, check: 'held' } : f);
-      else if ((f.k === 'keys' || f.k === 'key') && bound) out.push({ ...f, keys: intersect(f.keys, bound) });
-      else if (f.k === 'object' && f.ref.type === 'strings') out.push(bound ? obj({ ...f.ref, values: new Set([...f.ref.values].filter((v) => bound.has(v))) }) : f);
-      else if (f.k !== 'object') out.push(f);
-    }
-  }
-  return union(out);
-}
 
-/**
- * The strings a collection's elements are bounded by: its constant strings and caller key names
- * already bounded by an allowlist. Null when any element may be anything the caller sends.
- */
-function elementBound(value: Value): Set<string> | null {
-  if (value.length === 0) return null;
-  const out = new Set<string>();
-  for (const f of value) {
-    if (f.k === 'object' && f.ref.type === 'strings') for (const s of f.ref.values) out.add(s);
-    else if ((f.k === 'keys' || f.k === 'key') && f.keys.kind === 'only') for (const s of f.keys.keys) out.add(s);
-    else if (f.k === 'value' && f.check !== 'none') continue;
-    else return null;
-  }
-  return out;
-}
 
-/** `data['x']`: the caller's value, which may itself be a nested mapping of caller-chosen keys. */
-function memberOf(f: Extract<TaintFact, { k: 'map' }>, field: string | null, step: Step): TaintFact[] {
-  const trace = extend(f.trace, step);
-  const value: TaintFact = { k: 'value', origin: f.origin, field, trace, check: 'none' };
-  return 'source' in f.origin ? [value, { k: 'map', origin: f.origin, keys: ANY, trace }] : [value];
-}
 
-/** One `key: value` of a dict being built: caller-chosen keys make the mapping's keys; a constant key with a caller value adds that key. */
-function dictEntry(key: Value, value: Value, step: Step): Fact[] {
-  const out: Fact[] = [];
-  for (const f of ofKind(key, 'key')) out.push({ k: 'map', origin: f.origin, keys: f.keys, trace: extend(f.trace, step), bound: f.bound });
-  const strings = constantStrings(key);
-  if (strings) {
-    for (const v of ofKind(value, 'value')) out.push({ k: 'map', origin: v.origin, keys: only(strings), trace: extend(v.trace, step) });
-  }
-  return out;
-}
 
-function substituteFact(fact: TaintFact, actuals: Value[], callStep: Step): TaintFact[] {
-  if ('source' in fact.origin) return substitute(fact, EMPTY, callStep);
-  return substitute(fact, actuals[fact.origin.param] ?? EMPTY, callStep);
-}
 
-function restrictKeys(keys: KeySet, filter: KeySet): KeySet {
-  return filter.kind === 'only' ? intersect(keys, filter.keys) : filter.kind === 'anyBut' ? subtract(keys, filter.keys) : keys;
-}
 
-/** The object a sink writes, as the summary records it: a parameter first (the caller knows more), else a class. */
-export function targetOf(value: Value): TargetRef {
-  const rs = refs(value);
-  const param = rs.find((r) => r.type === 'param');
-  if (param && param.type === 'param') return { type: 'param', index: param.index };
-  for (const r of rs) {
-    if (r.type === 'instance' || r.type === 'class') return { type: 'class', cls: r.cls };
-    if (r.type === 'tagged' && r.cls) return { type: 'class', cls: r.cls };
-  }
-  return { type: 'unknown' };
-}
 
-/** Maps a call's arguments onto a function's parameters, by position, keyword, `**kwargs` and `**spread`. */
-function bindArguments(fn: FunctionInfo, boundSelf: Value | undefined, site: CallSite): Value[] {
-  const params = fn.def.params;
-  const actuals: Value[] = params.map(() => EMPTY);
-  let position = 0;
-  if (boundSelf && (fn.kind === 'method' || fn.kind === 'classmethod') && params[0]) {
-    actuals[0] = boundSelf;
-    position = 1;
-  }
-  for (const arg of site.args) {
-    const p = params[position];
-    if (!p || p.kind !== 'positional') break;
-    actuals[position++] = arg;
-  }
-  const extra: Value[] = [];
-  for (const [name, value] of site.kwargs) {
-    const index = params.findIndex((p) => p.name === name && (p.kind === 'positional' || p.kind === 'keyword'));
-    if (index >= 0) actuals[index] = value;
-    else extra.push(dictEntry([obj({ type: 'strings', values: new Set([name]), collection: false })], value, site.step(site.expr)));
-  }
-  const spreadMaps = site.spread.flatMap((v) => ofKind(v, 'map'));
-  params.forEach((p, index) => {
-    if ((p.kind === 'positional' || p.kind === 'keyword') && actuals[index]!.length === 0 && spreadMaps.length > 0) {
-      actuals[index] = spreadMaps.map((m) => ({ k: 'value', origin: m.origin, field: p.name, trace: m.trace, check: 'none' }) as Fact);
-    }
-  });
-  const kwargsIndex = params.findIndex((p) => p.kind === 'kwargs');
-  if (kwargsIndex >= 0) actuals[kwargsIndex] = union(...extra, spreadMaps);
-  return actuals;
-}
 
-function nameOf(expr: Expr): string | undefined {
-  if (expr.t === 'name') return expr.id;
-  if (expr.t === 'call' && expr.fn.t === 'name' && /^(set|list|frozenset|sorted|tuple)$/.test(expr.fn.id) && expr.args[0]) return nameOf(expr.args[0].value);
-  return undefined;
-}
 
-function unwrapSetCall(expr: Expr): Expr {
-  return expr.t === 'call' && expr.fn.t === 'name' && /^(set|frozenset|list)$/.test(expr.fn.id) && expr.args[0] ? expr.args[0].value : expr;
-}
 
-/** A collection that does not come from the request (the caller's own grants on a server-side record). */
-function isServerState(value: Value): boolean {
-  return value.length > 0 && value.every((f) => (f.k === 'object' ? f.ref.type !== 'strings' : 'param' in f.origin));
-}
 
-/** Methods by name through the class's project bases (depth-first, as Python's MRO for simple hierarchies). */
-function findMethod(project: ProjectIndex, cls: ClassInfo, name: string, engine: Engine, _site?: AttributeSite, seen = new Set<string>()): FunctionInfo | undefined {
-  if (seen.has(cls.qname)) return undefined;
-  seen.add(cls.qname);
-  const own = cls.methods.get(name);
-  if (own) return own;
-  for (const base of classBases(cls, engine)) {
-    for (const ref of refs(base)) {
-      if (ref.type !== 'class') continue;
-      const baseInfo = project.classes.get(ref.cls);
-      const found = baseInfo && findMethod(project, baseInfo, name, engine, undefined, seen);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
 
-/** A class-body assignment `NAME = value`, through project bases. */
-function classAttribute(cls: ClassInfo, name: string, engine: Engine, seen = new Set<string>()): Value | undefined {
-  if (seen.has(cls.qname)) return undefined;
-  seen.add(cls.qname);
-  for (const stmt of cls.def.body) {
-    if (stmt.t === 'assign' && stmt.targets.some((t) => t.t === 'name' && t.id === name)) return engine.evaluateInModule(cls.module.name, stmt.value);
-  }
-  for (const base of classBases(cls, engine)) {
-    for (const ref of refs(base)) {
-      const baseInfo = ref.type === 'class' ? engine.project.classes.get(ref.cls) : undefined;
-      const found = baseInfo && classAttribute(baseInfo, name, engine, seen);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
 
-const basesCache = new WeakMap<ClassInfo, Value[]>();
 
-/** The evaluated base classes of a project class (positional class arguments). */
-export function classBases(cls: ClassInfo, engine: Engine): Value[] {
-  const cached = basesCache.get(cls);
-  if (cached) return cached;
-  basesCache.set(cls, []);
-  const bases = cls.def.bases.filter((b) => !b.name && !b.star).map((b) => engine.evaluateInModule(cls.module.name, b.value));
-  basesCache.set(cls, bases);
-  return bases;
-}
+
 
 function joinEnvs(envs: Env[]): Env {
   if (envs.length === 1) return new Map(envs[0]);

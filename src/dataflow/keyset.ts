@@ -66,16 +66,13 @@ export function join(a: KeySet, b: KeySet): KeySet {
   return anyBut([...d.keys].filter((k) => !o.keys.has(k)));
 }
 
-export function isEmpty(set: KeySet): boolean {
-  return set.kind === 'none' || (set.kind === 'only' && set.keys.size === 0);
-}
 
 /** Which of `fields` the key set lets through. */
 export function reachable(set: KeySet, fields: Iterable<string>): string[] {
   return [...fields].filter((f) => mayContain(set, f));
 }
 
-export function mayContain(set: KeySet, key: string): boolean {
+function mayContain(set: KeySet, key: string): boolean {
   switch (set.kind) {
     case 'none':
       return false;
@@ -88,12 +85,6 @@ export function mayContain(set: KeySet, key: string): boolean {
   }
 }
 
-export function keySetEquals(a: KeySet, b: KeySet): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'any' || a.kind === 'none') return true;
-  const bk = (b as { keys: ReadonlySet<string> }).keys;
-  return a.keys.size === bk.size && [...a.keys].every((k) => bk.has(k));
-}
 
 export function describeKeySet(set: KeySet): string {
   switch (set.kind) {

@@ -1,8 +1,8 @@
 // Function summaries: what a function does with its parameters (which sinks they reach, with what key
 // filter, and how they flow to the return value), computed once and applied at every call site.
 import type { Span } from '../python/ir.js';
-import { restrict, type KeySet } from './keyset.js';
-import { extend, type Fact, type Step, type TaintFact, type Value } from './facts.js';
+import { restrict } from './keyset.js';
+import { extend, type Step, type TaintFact, type Value } from './facts.js';
 
 /** What a sink writes: a class (its model), a parameter's object (resolved by the caller), or unknown. */
 export type TargetRef = { type: 'class'; cls: string } | { type: 'param'; index: number } | { type: 'unknown' };
@@ -59,10 +59,6 @@ export function substitute(fact: TaintFact, actual: Value, callStep: Step): Tain
   return out;
 }
 
-export function composeKeys(outer: KeySet, inner: KeySet): KeySet {
-  return restrict(outer, inner);
-}
-
 function strongerCheck(a: 'none' | 'allowlisted' | 'held', b: 'none' | 'allowlisted' | 'held') {
   const rank = { none: 0, allowlisted: 1, held: 2 } as const;
   return rank[a] >= rank[b] ? a : b;
@@ -76,8 +72,4 @@ function joinTraces(before: Step[], call: Step, after: Step[]): Step[] {
   let out = extend(before, call);
   for (const s of after) out = extend(out, s);
   return out;
-}
-
-export function isParamOrigin(f: Fact): boolean {
-  return f.k !== 'object' && 'param' in f.origin;
 }

@@ -1,6 +1,7 @@
 // Small readers of abstract values that every library model uses: outside names, tags, class checks.
 import { refs, type ObjectRef, type Value } from '../dataflow/facts.js';
-import { classBases, type Engine } from '../dataflow/interpreter.js';
+import { classBases } from '../dataflow/classes.js';
+import type { Engine } from '../dataflow/engine.js';
 import type { ClassInfo } from '../semantic/project.js';
 import type { Expr } from '../python/ir.js';
 

@@ -2,7 +2,7 @@
 // caller's keys; loading into an instance (`instance=` or `load_instance = True`) writes them to the model.
 import { ANY, only, type KeySet } from '../dataflow/keyset.js';
 import { ofKind, obj, refs, type Value } from '../dataflow/facts.js';
-import type { Engine } from '../dataflow/interpreter.js';
+import type { Engine } from '../dataflow/engine.js';
 import type { CallSite, LibraryModel } from '../dataflow/library.js';
 import type { Expr } from '../python/ir.js';
 import type { ClassInfo } from '../semantic/project.js';

@@ -2,7 +2,7 @@
 // `.dict()` / `.model_dump()` hands those keys on, and attribute reads give the caller's values.
 import { ANY, join, only, subtract, intersect, type KeySet } from '../dataflow/keyset.js';
 import { extend, ofKind, obj, refs, type Fact, type TaintFact, type Value } from '../dataflow/facts.js';
-import type { Engine } from '../dataflow/interpreter.js';
+import type { Engine } from '../dataflow/engine.js';
 import type { CallSite, LibraryModel } from '../dataflow/library.js';
 import type { ClassInfo } from '../semantic/project.js';
 import { classAssignment, classesOf, derivesFrom, externalPaths, isExternal } from './access.js';

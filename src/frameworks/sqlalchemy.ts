@@ -1,7 +1,7 @@
 // SQLAlchemy and Flask-SQLAlchemy: which classes are models and their columns, what queries return,
 // and the writes that take caller keys (Model(**data), query.update(data), update(M).values(**data)).
 import { ofKind, obj, type Fact, type TaintFact, type Value } from '../dataflow/facts.js';
-import type { Engine } from '../dataflow/interpreter.js';
+import type { Engine } from '../dataflow/engine.js';
 import type { CallSite, LibraryModel } from '../dataflow/library.js';
 import type { ClassDef, Expr, Stmt } from '../python/ir.js';
 import type { ClassInfo } from '../semantic/project.js';

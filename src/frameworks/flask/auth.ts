@@ -1,7 +1,7 @@
 // Authentication of each route: API key (and how it travels), other (session, JWT, basic) or none,
 // from the view's decorators, class-level decorators and before_request hooks.
 import { refs, type Value } from '../../dataflow/facts.js';
-import type { Engine } from '../../dataflow/interpreter.js';
+import type { Engine } from '../../dataflow/engine.js';
 import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
 import type { AuthInfo } from '../../result.js';
 import { childBodies, type FunctionInfo } from '../../semantic/project.js';

@@ -1,7 +1,7 @@
 // Route discovery: `@app.route` and friends, `add_url_rule` (functions and class-based views), and
 // flask-restful `add_resource`; each route with its methods, full URL rule, handler and blueprint.
 import { refs, type Value } from '../../dataflow/facts.js';
-import type { Engine } from '../../dataflow/interpreter.js';
+import type { Engine } from '../../dataflow/engine.js';
 import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
 import { childBodies, type ClassInfo, type FunctionInfo } from '../../semantic/project.js';
 import { classAssignment, tagged } from '../access.js';

@@ -1,0 +1,50 @@
+// Class lookups through project bases: methods, class-body constants, evaluated base classes.
+import type { ClassInfo, FunctionInfo, ProjectIndex } from '../semantic/project.js';
+import { refs, type Value } from './facts.js';
+import type { Engine } from './engine.js';
+
+/** Methods by name through the class's project bases (depth-first, as Python's MRO for simple hierarchies). */
+export function findMethod(project: ProjectIndex, cls: ClassInfo, name: string, engine: Engine, seen = new Set<string>()): FunctionInfo | undefined {
+  if (seen.has(cls.qname)) return undefined;
+  seen.add(cls.qname);
+  const own = cls.methods.get(name);
+  if (own) return own;
+  for (const base of classBases(cls, engine)) {
+    for (const ref of refs(base)) {
+      if (ref.type !== 'class') continue;
+      const baseInfo = project.classes.get(ref.cls);
+      const found = baseInfo && findMethod(project, baseInfo, name, engine, seen);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** A class-body assignment `NAME = value`, through project bases. */
+export function classAttribute(cls: ClassInfo, name: string, engine: Engine, seen = new Set<string>()): Value | undefined {
+  if (seen.has(cls.qname)) return undefined;
+  seen.add(cls.qname);
+  for (const stmt of cls.def.body) {
+    if (stmt.t === 'assign' && stmt.targets.some((t) => t.t === 'name' && t.id === name)) return engine.evaluateInModule(cls.module.name, stmt.value);
+  }
+  for (const base of classBases(cls, engine)) {
+    for (const ref of refs(base)) {
+      const baseInfo = ref.type === 'class' ? engine.project.classes.get(ref.cls) : undefined;
+      const found = baseInfo && classAttribute(baseInfo, name, engine, seen);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+const basesCache = new WeakMap<ClassInfo, Value[]>();
+
+/** The evaluated base classes of a project class (positional class arguments). */
+export function classBases(cls: ClassInfo, engine: Engine): Value[] {
+  const cached = basesCache.get(cls);
+  if (cached) return cached;
+  basesCache.set(cls, []);
+  const bases = cls.def.bases.filter((b) => !b.name && !b.star).map((b) => engine.evaluateInModule(cls.module.name, b.value));
+  basesCache.set(cls, bases);
+  return bases;
+}
