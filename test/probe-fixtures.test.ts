@@ -115,3 +115,12 @@ test('a POST answering 200 with an id no read can place is neither undone by DEL
   assert.deepEqual(report.findings, []);
   assert.equal(report.requests, 2, 'a GET that finds no read route, and the control; no DELETE');
 });
+
+test('a key-issuing endpoint alone cannot be confirmed; naming a GET that needs the key lets the issued key be tried', async () => {
+  const alone = await probeApp('header', ['--api-key', KEY, '--path', 'POST /keys']);
+  assert.deepEqual(alone.report.findings, []);
+  assert.deepEqual(alone.report.residue.map((r) => r.what), ['object 3 deleted (DELETE answered 204) but no read route to verify']);
+  const withRead = await probeApp('header', ['--api-key', KEY, '--path', 'POST /keys', '--path', 'GET /account']);
+  assert.deepEqual(byStatus(withRead.report, 'confirmed'), { 'POST /keys': ['scope'] });
+  assert.deepEqual(withRead.report.residue, []);
+});

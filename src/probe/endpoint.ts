@@ -70,7 +70,7 @@ export async function probeEndpoint(s: Session, result: EndpointResult): Promise
     creation = { itemRoute, how: seen.how };
     shown = { ...seen.record, ...control.record };
     const undone = await s.undoCreate(write.method, itemRoute, itemPath, path, id, creation.how, credentialOf(control.record, s.apiKey));
-    if (!undone.restored) return skip('could not delete the object the control request created, so no more are created');
+    if (!undone.restored) return skip('the object the control request created could not be deleted, or its deletion verified (see residue), so no more are created');
   } else if (original && readPath) {
     const after = await s.send('GET', readPath, 'check');
     const restored = await s.restoreUpdate(write.method, path, readPath, control.body, original, recordOf(after.response.body));
@@ -205,7 +205,9 @@ async function probeCreate(s: Session, write: PlannedWrite, path: string, contro
   const credential = credentialOf(record, s.apiKey);
   const reflected = sameValue(record?.[field], value);
   let persisted = false;
-  let how = 'no way to read the created object back';
+  let how = credential === undefined
+    ? 'no way to read the created object back'
+    : 'no GET that needs the key is known to try the issued key on: name one, e.g. --path "GET /me"';
   try {
     const again = await s.seeAgain(creation.how, itemPath, path, id, credential);
     evidence.reread = again.exchange;
