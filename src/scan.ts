@@ -8,7 +8,7 @@ import type { ModuleIR, Stmt } from './python/ir.js';
 import { lowerModule } from './python/lower.js';
 import { parsePython, type ParsedPython } from './python/parse.js';
 import { FLASK_ENTRY_TEXT } from './frameworks/flask/request.js';
-import { childBodies, resolveModuleName } from './semantic/project.js';
+import { childBodies } from './semantic/project.js';
 import { lineStartsOf, positionOf } from './python/positions.js';
 import type { ScanError, ScanResult } from './result.js';
 
@@ -48,30 +48,26 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const files = isFile ? [basename(target)] : findPythonFiles(root, options);
   const errors: ScanError[] = [];
   const entry = entryText(options.extraSources ?? []);
-  const sources = new Map<string, { path: string; source: string; isPackage: boolean; entry: boolean }>();
+  // Like Semgrep's prefilter: Flask entry code (it reads the request, declares routes) is parsed now;
+  // any other module only when the analysis first resolves a name into it, so a file no entry code
+  // reaches through imports is read but never parsed.
+  const modules: ModuleIR[] = [];
   let bytes = 0;
   files.forEach((path, index) => {
     const source = readSource(root, path, errors);
     if (source !== undefined) {
       bytes += source.length;
-      const { name, isPackage } = moduleNameOf(path);
-      sources.set(name, { path, source, isPackage, entry: entry.test(source) });
+      const module = entry.test(source) ? lowerNow(path, source, errors) : lowerLater(path, source, errors);
+      if (module) modules.push(module);
     }
     options.onProgress?.(index + 1, files.length);
   });
-  const wanted = importClosure(sources);
-  const modules: ModuleIR[] = [];
-  for (const [name, file] of sources) {
-    const parsed = parseModule(file.path, file.source, errors);
-    const module = parsed && wanted.has(name) ? lower(file.path, name, file.isPackage, file.source, parsed, errors, file.entry) : undefined;
-    if (module) modules.push(module);
-  }
   const analysis = analyze(modules, options);
   return {
     version: 1,
     root,
     findings: analysis.findings,
-    errors,
+    errors: errors.sort((x, y) => x.path.localeCompare(y.path)),
     stats: { files: files.length, bytes, seconds: Math.round(performance.now() - started) / 1000 },
     routes: analysis.routes,
     models: analysis.models,
@@ -83,51 +79,6 @@ function entryText(extraSources: readonly string[]): RegExp {
   if (extraSources.length === 0) return FLASK_ENTRY_TEXT;
   const names = extraSources.map((q) => q.slice(q.lastIndexOf('.') + 1).replace(/[^\w]/g, ''));
   return new RegExp(`${FLASK_ENTRY_TEXT.source}|\\b(${names.join('|')})\\b`, 'm');
-}
-
-/**
- * The entry modules and every module they import (and its packages), transitively: code outside that
- * closure cannot be reached from a request by name resolution, so it is parsed (for errors) but not analysed.
- */
-function importClosure(files: Map<string, { source: string; isPackage: boolean; entry: boolean }>): Set<string> {
-  const names = new Map([...files.keys()].map((k) => [k, k]));
-  const closure = new Set<string>();
-  const queue = [...files].filter(([, f]) => f.entry).map(([name]) => name);
-  for (const name of queue) closure.add(name);
-  while (queue.length > 0) {
-    const name = queue.pop()!;
-    const from = { name, isPackage: files.get(name)!.isPackage };
-    for (const imp of importsIn(files.get(name)!.source)) {
-      for (const target of [imp.module, ...imp.names.map((n) => `${imp.module}${imp.module.endsWith('.') ? '' : '.'}${n}`)]) {
-        const found = resolveModuleName(names, from, target);
-        for (const module of found ? withPackages(found) : []) {
-          if (files.has(module) && !closure.has(module)) {
-            closure.add(module);
-            queue.push(module);
-          }
-        }
-      }
-    }
-  }
-  return closure;
-}
-
-const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]+))/gm;
-
-/** The imports a module's text names, read with a pattern rather than the parser (over-approximating is fine). */
-function importsIn(source: string): { module: string; names: string[] }[] {
-  const out: { module: string; names: string[] }[] = [];
-  for (const m of source.matchAll(IMPORT_LINE)) {
-    if (m[1] !== undefined) out.push({ module: m[1], names: m[2]!.replace(/[()\\]/g, ' ').split(',').map((n) => n.trim().split(/\s+/)[0]!).filter(Boolean) });
-    else for (const part of m[3]!.split(',')) out.push({ module: part.trim().split(/\s+/)[0]!, names: [] });
-  }
-  return out;
-}
-
-/** `a.b.c` and the packages whose `__init__` importing it runs: `a`, `a.b`. */
-function withPackages(name: string): string[] {
-  const parts = name.split('.');
-  return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
 }
 
 function readSource(root: string, path: string, errors: ScanError[]): string | undefined {
@@ -162,14 +113,37 @@ function parseModule(path: string, source: string, errors: ScanError[]): ParsedP
   }
 }
 
-/** Lowers a module: entry modules whole, the modules they import with function bodies read on first use. */
-function lower(path: string, name: string, isPackage: boolean, source: string, parsed: ParsedPython, errors: ScanError[], entry: boolean): ModuleIR | undefined {
+/** An entry module: parsed and lowered whole, now. */
+function lowerNow(path: string, source: string, errors: ScanError[]): ModuleIR | undefined {
+  const parsed = parseModule(path, source, errors);
+  if (!parsed) return undefined;
   try {
-    const body = entry ? lowerModule(parsed.tree) : lowerModule(parsed.tree, bodiesOnDemand(source));
-    return { path, name, isPackage, source, lineStarts: lineStartsOf(source), body, entry };
+    return { path, ...moduleNameOf(path), source, lineStarts: lineStartsOf(source), body: lowerModule(parsed.tree), entry: true };
   } catch (error) {
     errors.push({ path, message: describeFailure(error, 'cannot analyse') });
     return undefined;
+  }
+}
+
+/** Any other module: parsed when its body is first read, with function bodies lowered on demand too. */
+function lowerLater(path: string, source: string, errors: ScanError[]): ModuleIR {
+  let body: Stmt[] | undefined;
+  const module = { path, ...moduleNameOf(path), source, lineStarts: lineStartsOf(source), entry: false } as ModuleIR;
+  Object.defineProperty(module, 'body', {
+    enumerable: true,
+    get: () => (body ??= lowerDeferred(path, source, errors)),
+  });
+  return module;
+}
+
+function lowerDeferred(path: string, source: string, errors: ScanError[]): Stmt[] {
+  const parsed = parseModule(path, source, errors);
+  if (!parsed) return [];
+  try {
+    return lowerModule(parsed.tree, bodiesOnDemand(source));
+  } catch (error) {
+    errors.push({ path, message: describeFailure(error, 'cannot analyse') });
+    return [];
   }
 }
 

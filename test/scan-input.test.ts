@@ -39,17 +39,25 @@ test('broken files are reported and the rest of the project is still analysed', 
   const root = project({
     'app.py': VULNERABLE,
     'binary.py': Buffer.from([0x89, 0x50, 0x00, 0x01, 0xff]),
-    'broken.py': 'def f(:\n    pass\n',
-    'deep.py': `x = ${'('.repeat(5000)}1${')'.repeat(5000)}\n`,
+    'broken.py': 'from flask import request\ndef f(:\n    pass\n',
+    'deep.py': `from flask import request\nx = ${'('.repeat(5000)}1${')'.repeat(5000)}\n`,
   });
   const result = await scan({ path: root });
   assert.deepEqual(result.errors.map((e) => `${e.path}: ${e.message.split(':')[0]}`), [
     'binary.py: binary file, not Python source',
-    'broken.py: syntax error at line 1, column 7',
+    'broken.py: syntax error at line 2, column 7',
     'deep.py: nesting too deep to analyse',
   ]);
   assert.deepEqual(result.findings.map((f) => `${f.rule} ${f.path}:${f.line} ${f.fields}`), ['MA101 app.py:15 id,is_admin']);
   assert.equal(result.stats.files, 4);
+});
+
+test('a module no Flask entry code imports is not parsed at all (the prefilter), so its errors go unreported', async () => {
+  const root = project({ 'app.py': VULNERABLE, 'tools/script.py': 'def f(:\n    pass\n', 'helpers.py': 'def g(:\n    pass\n' });
+  writeFileSync(join(root, 'app.py'), `import helpers\n${VULNERABLE}`);
+  const result = await scan({ path: root });
+  assert.deepEqual(result.errors.map((e) => e.path), ['helpers.py']);
+  assert.equal(result.stats.files, 3);
 });
 
 test('the analysis goes on in a file with a syntax error elsewhere', async () => {

@@ -1,7 +1,7 @@
 // The engine: per-function summaries computed once (on demand, cycles cut), module globals, and the
 // values decorators inject into the functions they wrap. Frames (interpreter.ts) do the interpreting.
-import type { Expr, ModuleIR } from '../python/ir.js';
-import type { FunctionInfo, ProjectIndex } from '../semantic/project.js';
+import type { Expr, ModuleIR, Stmt } from '../python/ir.js';
+import { childBodies, type FunctionInfo, type ProjectIndex } from '../semantic/project.js';
 import { EMPTY, refs, union, type Value } from './facts.js';
 import { Frame, type Env } from './interpreter.js';
 import type { LibraryModel } from './library.js';
@@ -14,6 +14,8 @@ export class Engine {
   private readonly summaries = new Map<string, Summary>();
   private readonly inProgress = new Set<string>();
   private readonly moduleEnvs = new Map<string, Env>();
+  private readonly complete = new Set<string>();
+  private readonly pendingGlobals = new Set<string>();
   private readonly functionEnvs = new Map<string, Env>();
 
   readonly models: LibraryModel[];
@@ -47,14 +49,42 @@ export class Engine {
     return fn.def.body.some((s) => s.t === 'def' || s.t === 'class');
   }
 
-  /** The names a module binds at its top level, evaluating its body on first use. */
+  /** Every name a module binds at its top level, running its whole body on first use. */
   globalsOf(module: ModuleIR): Env {
-    const known = this.moduleEnvs.get(module.name);
-    if (known) return known;
-    const frame = new Frame(this, module, undefined);
-    this.moduleEnvs.set(module.name, frame.env);
-    frame.run(module.body);
-    return frame.env;
+    const env = this.envOf(module);
+    if (!this.complete.has(module.name)) {
+      this.complete.add(module.name);
+      new Frame(this, module, undefined, env).run(module.body);
+    }
+    return env;
+  }
+
+  /**
+   * One name a module binds. Entry modules run whole; in the modules they import only the statements
+   * that bind the name run, so a chain of imports does not pull in every module it touches.
+   */
+  globalOf(module: ModuleIR, name: string): Value | undefined {
+    if (module.entry || this.complete.has(module.name)) return this.globalsOf(module).get(name);
+    const env = this.envOf(module);
+    const known = env.get(name);
+    const key = `${module.name}:${name}`;
+    if (known || this.pendingGlobals.has(key)) return known;
+    this.pendingGlobals.add(key);
+    const frame = new Frame(this, module, undefined, env);
+    const binders = bindingStatements(module.body, name);
+    frame.run(binders.length > 0 ? binders : module.body.filter((s) => s.t === 'import' && s.bindings.some((b) => b.local === '*')));
+    this.pendingGlobals.delete(key);
+    return env.get(name);
+  }
+
+  /** The environment of a module's top level as far as it was evaluated. */
+  private envOf(module: ModuleIR): Env {
+    let env = this.moduleEnvs.get(module.name);
+    if (!env) {
+      env = new Map();
+      this.moduleEnvs.set(module.name, env);
+    }
+    return env;
   }
 
   /**
@@ -92,9 +122,43 @@ export class Engine {
   }
 
   evaluateInModule(moduleName: string, expr: Expr): Value {
-    const module = this.project.modules.get(moduleName);
+    const module = this.project.module(moduleName);
     if (!module) return EMPTY;
-    return new Frame(this, module, undefined, this.globalsOf(module)).evaluate(expr);
+    return new Frame(this, module, undefined, module.entry ? this.globalsOf(module) : this.envOf(module)).evaluate(expr);
   }
+}
+
+/** The top-level statements (compound ones whole) that bind `name`. */
+function bindingStatements(body: Stmt[], name: string): Stmt[] {
+  return body.filter((stmt) => binds(stmt, name));
+}
+
+function binds(stmt: Stmt, name: string): boolean {
+  switch (stmt.t) {
+    case 'assign':
+      return stmt.targets.some((t) => targetBinds(t, name));
+    case 'annotated':
+    case 'augassign':
+      return targetBinds(stmt.target, name);
+    case 'def':
+      return stmt.fn.name === name;
+    case 'class':
+      return stmt.cls.name === name;
+    case 'import':
+      return stmt.bindings.some((b) => b.local === name);
+    case 'for':
+      return targetBinds(stmt.target, name) || childBodies(stmt).some((b) => b.some((s) => binds(s, name)));
+    case 'with':
+      return stmt.items.some((i) => i.target && targetBinds(i.target, name)) || stmt.body.some((s) => binds(s, name));
+    default:
+      return childBodies(stmt).some((b) => b.some((s) => binds(s, name)));
+  }
+}
+
+function targetBinds(target: Expr, name: string): boolean {
+  if (target.t === 'name') return target.id === name;
+  if (target.t === 'seq') return target.items.some((i) => targetBinds(i, name));
+  if (target.t === 'star') return targetBinds(target.value, name);
+  return false;
 }
 

@@ -303,11 +303,7 @@ export class Frame {
       const v = env?.get(name);
       if (v) return v;
     }
-    if (this.fn) {
-      const g = this.engine.globalsOf(this.module).get(name);
-      if (g) return g;
-    }
-    return [obj({ type: 'external', path: `builtins.${name}` })];
+    return this.engine.globalOf(this.module, name) ?? [obj({ type: 'external', path: `builtins.${name}` })];
   }
 
   private resolveImport(module: string, member: string | undefined): Value {
@@ -317,10 +313,10 @@ export class Frame {
       return [obj({ type: 'external', path: member ? `${absolute}.${member}` : absolute })];
     }
     if (!member) return [obj({ type: 'module', module: target.name })];
-    const sub = this.project.modules.get(`${target.name}.${member}`);
+    const sub = this.project.module(`${target.name}.${member}`);
     if (sub) return [obj({ type: 'module', module: sub.name })];
     if (target === this.module) return this.env.get(member) ?? EMPTY;
-    return this.engine.globalsOf(target).get(member) ?? EMPTY;
+    return this.engine.globalOf(target, member) ?? EMPTY;
   }
 
   private importStar(module: string): void {
@@ -474,10 +470,10 @@ export class Frame {
       case 'external':
         return [obj({ type: 'external', path: `${ref.path}.${name}` })];
       case 'module': {
-        const module = this.project.modules.get(ref.module);
-        const sub = this.project.modules.get(`${ref.module}.${name}`);
+        const module = this.project.module(ref.module);
+        const sub = this.project.module(`${ref.module}.${name}`);
         if (sub) return [obj({ type: 'module', module: sub.name })];
-        return module ? this.engine.globalsOf(module).get(name) ?? EMPTY : EMPTY;
+        return module ? this.engine.globalOf(module, name) ?? EMPTY : EMPTY;
       }
       case 'class':
       case 'instance': {

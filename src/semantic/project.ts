@@ -31,9 +31,27 @@ export class ProjectIndex {
   /** Functions and classes defined directly in each module or function body, by their defining statement. */
   readonly definitions = new Map<Stmt, FunctionInfo | ClassInfo>();
 
+  private readonly loaded = new Set<string>();
+
+  /** Entry modules are indexed now; the others (whose bodies may be lowered on demand) when first used. */
   constructor(modules: ModuleIR[]) {
     for (const m of modules) this.modules.set(m.name, m);
-    for (const m of modules) this.indexBody(m, m.body, m.name, undefined, undefined);
+    for (const m of modules) if (m.entry) this.load(m);
+  }
+
+  /** Indexes a module's functions and classes the first time it is used. */
+  load(module: ModuleIR): ModuleIR {
+    if (!this.loaded.has(module.name)) {
+      this.loaded.add(module.name);
+      this.indexBody(module, module.body, module.name, undefined, undefined);
+    }
+    return module;
+  }
+
+  /** The project module of this dotted name, indexed. */
+  module(name: string): ModuleIR | undefined {
+    const m = this.modules.get(name);
+    return m && this.load(m);
   }
 
   private indexBody(module: ModuleIR, body: Stmt[], prefix: string, owner: ClassInfo | undefined, parent: FunctionInfo | undefined): void {
@@ -73,7 +91,8 @@ export class ProjectIndex {
 
   /** The project module an import names, seen from module `from`; undefined when it is outside the project. */
   resolveModule(from: ModuleIR, name: string): ModuleIR | undefined {
-    return resolveModuleName(this.modules, from, name);
+    const m = resolveModuleName(this.modules, from, name);
+    return m && this.load(m);
   }
 }
 
