@@ -128,10 +128,11 @@ function lowerNow(path: string, source: string, errors: ScanError[]): ModuleIR |
 /** Any other module: parsed when its body is first read, with function bodies lowered on demand too. */
 function lowerLater(path: string, source: string, errors: ScanError[]): ModuleIR {
   let body: Stmt[] | undefined;
-  const module = { path, ...moduleNameOf(path), source, lineStarts: lineStartsOf(source), entry: false } as ModuleIR;
-  Object.defineProperty(module, 'body', {
-    enumerable: true,
-    get: () => (body ??= lowerDeferred(path, source, errors)),
+  let lineStarts: number[] | undefined;
+  const module = { path, ...moduleNameOf(path), source, entry: false } as ModuleIR;
+  Object.defineProperties(module, {
+    body: { enumerable: true, get: () => (body ??= lowerDeferred(path, source, errors)) },
+    lineStarts: { enumerable: true, get: () => (lineStarts ??= lineStartsOf(source)) },
   });
   return module;
 }

@@ -2,7 +2,7 @@
 // Also exports the key and safety options `scan --probe` shares.
 import { Command, Option } from 'commander';
 import type { ScanResult } from '../result.js';
-import { annotateFindings, runProbe, renderProbeJson, renderProbeText, type KeyPlacement, type ProbeOptions } from '../probe/index.js';
+import type { KeyPlacement, ProbeOptions } from '../probe/index.js';
 import { UsageError } from './usage-error.js';
 
 export interface ProbeCliOptions {
@@ -65,6 +65,7 @@ export function registerProbeCommand(program: Command, setExitCode: (code: numbe
     .option('--path <endpoint>', 'probe this endpoint, "METHOD /path" (repeatable)', repeat, [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
   addProbeOptions(command).action(async (baseUrl: string, opts: ProbeCliOptions & { source?: string; openapi?: string; path: string[]; format: 'text' | 'json' }) => {
+    const { runProbe, renderProbeJson, renderProbeText } = await loadProbe();
     const run = await runProbe({ ...probeOptionsFrom(baseUrl, opts), source: opts.source, openapi: opts.openapi, paths: opts.path });
     process.stdout.write(opts.format === 'json' ? renderProbeJson(run.report) : renderProbeText(run.report));
     const confirmed = run.report.findings.some((f) => f.status === 'confirmed');
@@ -81,9 +82,13 @@ export function addScanProbeOptions(command: Command): void {
   addProbeOptions(command.option('--probe <base-url>', 'then confirm each finding against this running API (see: massassign probe --help)'));
 }
 
+/** The probe and its HTTP client load only when a probe runs, so a plain scan starts faster. */
+const loadProbe = () => import('../probe/index.js');
+
 /** With `--probe`, probes the scan's findings and marks each with its verdict; residue and errors go to stderr. */
 export async function probeScanFindings(result: ScanResult, flags: ProbeScanFlags): Promise<void> {
   if (!flags.probe) return;
+  const { annotateFindings, runProbe, renderProbeText } = await loadProbe();
   const options = probeOptionsFrom(flags.probe, flags);
   if (!result.findings.some((f) => f.endpoint !== null)) {
     annotateFindings(result, []);

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compileSchema } from '../policy/schema.js';
 import { UsageError } from '../cli/usage-error.js';
 import { unknownRules } from '../policy/filter.js';
 import { configSchema, type ConfigFile } from './schema.js';
@@ -17,7 +18,9 @@ export interface LoadedConfig {
 /** File names looked for in each folder, most specific first. */
 const candidates = ['.massassign.toml', 'pyproject.toml'];
 
-const validate = new Ajv({ allErrors: false, verbose: true }).compile<ConfigFile>(configSchema);
+let validator: ValidateFunction<ConfigFile> | undefined;
+/** Compiled on first use: most scans have no config file, and compiling costs startup time. */
+const validate = () => (validator ??= compileSchema<ConfigFile>(configSchema, { verbose: true }));
 
 /** The config for a scan of `scanPath`: from `explicitFile` when given, else discovered; null when there is none. */
 export function loadConfig(scanPath: string, explicitFile?: string): LoadedConfig | null {
@@ -54,7 +57,7 @@ export function readConfigFile(file: string): LoadedConfig | null {
   const table = inPyproject ? (document.tool as Record<string, unknown> | undefined)?.massassign : document;
   if (table === undefined) return null;
   const prefix = inPyproject ? 'tool.massassign.' : '';
-  if (!validate(table)) throw new UsageError(describeError(file, prefix, validate.errors![0]));
+  if (!validate()(table)) throw new UsageError(describeError(file, prefix, validate().errors![0]));
   for (const key of ['select', 'ignore'] as const) {
     const unknown = unknownRules(table[key] ?? []);
     if (unknown.length > 0) throw new UsageError(`${file}: key "${prefix}${key}" names no rule: ${unknown.join(', ')}`);

@@ -1,6 +1,7 @@
 // Baselines: record today's findings by fingerprint (`--write-baseline`), then report only new ones (`--baseline`).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { compileSchema } from './schema.js';
 import type { Finding } from '../result.js';
 import { UsageError } from '../cli/usage-error.js';
 
@@ -31,7 +32,8 @@ const baselineSchema = {
   },
 };
 
-const validate = new Ajv().compile<Baseline>(baselineSchema);
+let validator: ValidateFunction<Baseline> | undefined;
+const validate = () => (validator ??= compileSchema<Baseline>(baselineSchema));
 
 export function baselineOf(findings: Finding[]): Baseline {
   const entries = findings.map(({ rule, path, fingerprint }) => ({ rule, path, fingerprint }));
@@ -55,8 +57,8 @@ export function readBaseline(file: string): Baseline {
     const reason = error instanceof SyntaxError ? 'not JSON' : (error as NodeJS.ErrnoException).code ?? String(error);
     throw new UsageError(`cannot read baseline ${file}: ${reason}`);
   }
-  if (!validate(data)) {
-    const problem = validate.errors![0];
+  if (!validate()(data)) {
+    const problem = validate().errors![0];
     throw new UsageError(`${file}: not a massassign baseline (${problem.instancePath || 'top level'} ${problem.message})`);
   }
   return data;
