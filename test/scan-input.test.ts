@@ -1,7 +1,7 @@
 // Bad input never stops a scan or prints a stack trace: unreadable, binary, broken and deeply nested files
 // are reported one line each and the rest is analysed; a missing path is a one-line error and exit 2.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -95,4 +95,14 @@ test('a single file can be scanned, and its findings name it relative to its fol
   const root = project({ 'svc/app.py': VULNERABLE });
   const result = await scan({ path: join(root, 'svc', 'app.py') });
   assert.deepEqual(result.findings.map((f) => `${f.path}:${f.line}`), ['app.py:15']);
+});
+
+test('a configured sanitizer bounds what passes through it; without the setting the same flow is a finding', async () => {
+  const root = project({
+    'app.py': VULNERABLE.replace('for k, v in request.get_json().items():', 'for k, v in clean(request.get_json()).items():'),
+    'util.py': 'def clean(data):\n    return data\n',
+  });
+  writeFileSync(join(root, 'app.py'), `from util import clean\n${readFileSync(join(root, 'app.py'), 'utf8')}`);
+  assert.deepEqual((await scan({ path: root })).findings.map((f) => f.fields.join(',')), ['id,is_admin']);
+  assert.deepEqual((await scan({ path: root, extraSanitizers: ['util.clean'] })).findings, []);
 });

@@ -14,6 +14,7 @@ import { reqparseModel } from '../frameworks/flask-restful.js';
 import { MarshmallowSchemas, marshmallowModel } from '../frameworks/marshmallow.js';
 import { PydanticModels, pydanticModel } from '../frameworks/pydantic.js';
 import { pythonModel } from '../frameworks/python.js';
+import { configuredSanitizers } from '../frameworks/configured.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
 import type { Expr, ModuleIR } from '../python/ir.js';
@@ -49,6 +50,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
   let marshmallow!: MarshmallowSchemas;
   let pydantic!: PydanticModels;
   const engine = new Engine(project, [
+    () => configuredSanitizers(options.extraSanitizers ?? []),
     () => pythonModel(),
     () => flaskRequestModel(options.extraSources),
     () => flaskAppModel(),
