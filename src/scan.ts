@@ -7,7 +7,7 @@ import { findPythonFiles, moduleNameOf } from './files.js';
 import type { ModuleIR, Stmt } from './python/ir.js';
 import { lowerModule } from './python/lower.js';
 import { parsePython, type ParsedPython } from './python/parse.js';
-import { FLASK_ENTRY_TEXT } from './frameworks/flask/request.js';
+import { entryPattern } from './frameworks/flask/request.js';
 import { childBodies } from './semantic/project.js';
 import { lineStartsOf, positionOf } from './python/positions.js';
 import type { ScanError, ScanResult } from './result.js';
@@ -47,7 +47,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const root = isFile ? dirname(target) : target;
   const files = isFile ? [basename(target)] : findPythonFiles(root, options);
   const errors: ScanError[] = [];
-  const entry = entryText(options.extraSources ?? []);
+  const entry = entryPattern(options.extraSources ?? []);
   // Like Semgrep's prefilter: Flask entry code (it reads the request, declares routes) is parsed now;
   // any other module only when the analysis first resolves a name into it, so a file no entry code
   // reaches through imports is read but never parsed.
@@ -75,11 +75,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   };
 }
 
-function entryText(extraSources: readonly string[]): RegExp {
-  if (extraSources.length === 0) return FLASK_ENTRY_TEXT;
-  const names = extraSources.map((q) => q.slice(q.lastIndexOf('.') + 1).replace(/[^\w]/g, ''));
-  return new RegExp(`${FLASK_ENTRY_TEXT.source}|\\b(${names.join('|')})\\b`, 'm');
-}
 
 function readSource(root: string, path: string, errors: ScanError[]): string | undefined {
   let buffer: Buffer;

@@ -8,7 +8,7 @@ import { describeKeySet, only, reachable, type KeySet } from '../dataflow/keyset
 import type { SinkRecord } from '../dataflow/summary.js';
 import { AuthResolver } from '../frameworks/flask/auth.js';
 import { flaskAppModel } from '../frameworks/flask/app.js';
-import { flaskRequestModel } from '../frameworks/flask/request.js';
+import { flaskRequestModel, requestReadPattern } from '../frameworks/flask/request.js';
 import { discoverRoutes, fullRule } from '../frameworks/flask/routes.js';
 import { reqparseModel } from '../frameworks/flask-restful.js';
 import { MarshmallowSchemas, marshmallowModel } from '../frameworks/marshmallow.js';
@@ -61,10 +61,10 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
   ]);
   // Only code that reads a request (or is handed one by a decorator) can reach a sink with caller
   // keys; everything it calls is summarised on demand.
-  const sources = new RegExp(`\\b(request|parse_args|reqparse${(options.extraSources ?? []).map((q) => `|${escapeRegExp(q.slice(q.lastIndexOf('.') + 1))}`).join('')})\\b`);
+  const sources = requestReadPattern(options.extraSources ?? []);
   const readsRequest = (fn: FunctionInfo) => fn.module.entry && sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
   const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && readsRequest(fn) && fn.def.body.some((s) => s.t === 'def')).map((fn) => fn.def.name));
-  for (const fn of project.functions.values()) {
+  for (const fn of [...project.functions.values()]) {
     if (readsRequest(fn) || fn.def.decorators.some((d) => injectors.has(simpleName(d)))) engine.summaryOf(fn);
   }
 
@@ -119,10 +119,6 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
 function simpleName(expr: Expr): string {
   const target = expr.t === 'call' ? expr.fn : expr;
   return target.t === 'name' ? target.id : target.t === 'attr' ? target.name : '';
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function endpointOf(methods: string[], rule: string, handler: FunctionInfo, auth: Endpoint['auth']): Endpoint {

@@ -21,6 +21,21 @@ const BODY_FIELD = '<request body>';
  */
 export const FLASK_ENTRY_TEXT = /\bfrom\s+flask(?:\.globals)?\s+import\s+(?:\([^)]*|[^\n]*)\brequest\b|\bflask\.request\b|^\s*import\s+flask\s*$|\breqparse\b|^\s*@[\w.]+\.(?:route|get|post|put|patch|delete)\(|\badd_url_rule\(|\badd_resource\(|\bregister_blueprint\(|\bbefore_(?:app_)?request\b/m;
 
+/** Entry-code text, with the last names of the user's extra sources (`payload` of `app.util.payload`). */
+export function entryPattern(extraSources: readonly string[]): RegExp {
+  const names = lastNames(extraSources);
+  return names.length === 0 ? FLASK_ENTRY_TEXT : new RegExp(`${FLASK_ENTRY_TEXT.source}|\\b(${names.join('|')})\\b`, 'm');
+}
+
+/** Text of a function that may read request data: where the analysis starts. */
+export function requestReadPattern(extraSources: readonly string[]): RegExp {
+  return new RegExp(`\\b(${['request', 'parse_args', 'reqparse', ...lastNames(extraSources)].join('|')})\\b`);
+}
+
+function lastNames(qualifiedNames: readonly string[]): string[] {
+  return qualifiedNames.map((q) => q.slice(q.lastIndexOf('.') + 1).replace(/\W/g, '')).filter(Boolean);
+}
+
 const NO_RETURN = new Set(['flask.abort', 'werkzeug.exceptions.abort', 'flask_restful.abort']);
 
 export function flaskRequestModel(extraSources: readonly string[] = []): LibraryModel {
