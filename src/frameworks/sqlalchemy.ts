@@ -10,7 +10,7 @@ import { classesOf, derivesFrom, externalPaths, instancesOf, lastName, tagged } 
 const MODEL_BASE = /(SQLAlchemy\(\)\.Model|declarative_base\(\)|generate_base\(\)|\.DeclarativeBase(NoMeta)?|\.DeclarativeBase\(\)|as_declarative\(\)|SQLModel)$/;
 const COLUMN = /(^|\.)(Column|mapped_column|column_property|composite|deferred)$/;
 const RELATIONSHIP = /(^|\.)(relationship|relation|backref|association_proxy)$/;
-const QUERY_CHAIN = new Set(['filter', 'filter_by', 'order_by', 'limit', 'offset', 'join', 'outerjoin', 'options', 'where', 'with_for_update', 'distinct', 'group_by', 'having', 'execution_options', 'populate_existing', 'select_from', 'returning', 'execution_options']);
+const QUERY_CHAIN = new Set(['filter', 'filter_by', 'order_by', 'limit', 'offset', 'join', 'outerjoin', 'options', 'where', 'with_for_update', 'distinct', 'group_by', 'having', 'execution_options', 'populate_existing', 'select_from', 'returning']);
 const INSTANCE_GETTERS = new Set(['first', 'one', 'one_or_none', 'get', 'get_or_404', 'first_or_404', 'one_or_404', 'scalar', 'scalar_one', 'scalar_one_or_none', 'all', 'paginate', 'scalars', 'unique']);
 
 const QUERY = 'sqlalchemy.query';
