@@ -119,3 +119,12 @@ test('every file of the rule fixture corpus scans to a valid log', async () => {
   for (const file of files) findings += sarifOf(await scan({ path: file })).runs[0].results?.length ?? 0;
   assert.ok(findings > 0, `no findings in ${files.length} fixture files`);
 });
+
+test('findings silenced by ignore comments stay in the log as suppressed results, and the log stays valid', () => {
+  const [first, ...rest] = sampleResult.findings;
+  const log = sarifOf({ ...sampleResult, findings: rest, suppressed: [first!] });
+  const results = log.runs[0]!.results!;
+  assert.equal(results.length, sampleResult.findings.length);
+  assert.deepEqual(results.filter((r) => r.suppressions).map((r) => [r.ruleId, r.suppressions![0]!.kind]), [[first!.rule, 'inSource']]);
+  assert.equal(log.runs[0]!.tool.driver.version, JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+});

@@ -4,13 +4,14 @@ import { registerScanCommand } from './scan-command.js';
 import { registerProbeCommand } from './probe-command.js';
 import { registerRulesCommands } from './rules-command.js';
 import { UsageError } from './usage-error.js';
+import { VERSION } from '../version.js';
 
 /** Runs the CLI on `argv` (without `node` and the script) and resolves to the exit code: 0 clean, 1 findings, 2 error. */
 export async function run(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('massassign')
     .description('Find, prove and fix mass assignment (CWE-915) in Flask APIs that authenticate with API keys.')
-    .version('0.1.0')
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const setExitCode = (code: number) => { exitCode = code; };

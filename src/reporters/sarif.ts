@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Location, ScanResult, TextEdit, TraceStep } from '../result.js';
 import { allRules } from '../rules/index.js';
+import { VERSION } from '../version.js';
 import { authLabel, endpointLabel, keySetInWords, redactKeyHeaders } from './describe.js';
 import { sarifLevel, sarifRule, securitySeverity } from './sarif-rules.js';
 
@@ -86,11 +87,15 @@ function notification(error: ScanResult['errors'][number]): Sarif.Notification {
 export function renderSarif(result: ScanResult): string {
   const ruleIndex = new Map(allRules.map((rule, index) => [rule.code, index]));
   const run: Sarif.Run = {
-    tool: { driver: { name: 'massassign', rules: allRules.map(sarifRule) } },
+    tool: { driver: { name: 'massassign', version: VERSION, informationUri: 'https://cwe.mitre.org/data/definitions/915.html', rules: allRules.map(sarifRule) } },
     columnKind: 'utf16CodeUnits',
     originalUriBaseIds: { [srcRoot]: { uri: pathToFileURL(`${result.root.replace(/\/$/, '')}/`).href } },
     invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.errors.map(notification) }],
-    results: result.findings.map((finding) => sarifResult(finding, result, ruleIndex)),
+    results: [
+      ...result.findings.map((finding) => sarifResult(finding, result, ruleIndex)),
+      // code scanning shows ignore comments as suppressed results rather than losing them
+      ...(result.suppressed ?? []).map((finding) => ({ ...sarifResult(finding, result, ruleIndex), suppressions: [{ kind: 'inSource' as const }] })),
+    ],
   };
   const log: Sarif.Log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] };
   return `${JSON.stringify(log, null, 2)}\n`;
