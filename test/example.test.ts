@@ -68,3 +68,19 @@ test('fixed twin: no findings', async () => {
   assert.deepEqual(result.errors, []);
   assert.equal(result.routes.length, 5, 'the fixed twin still has its five endpoints');
 });
+
+test('vulnerable twin: each finding carries its source → sink trace, one readable step per line of code', async () => {
+  const root = join(examples, 'vulnerable');
+  const app = join(root, 'app.py');
+  const result = await scan({ path: root });
+  const trace = (rule: string) => result.findings.find((f) => f.rule === rule)!.trace.map((s) => `${s.line} ${s.note}`);
+  const body = lineOf(app, 'for key, value in data.items():') - 1;
+  assert.deepEqual(trace('MA101'), [
+    `${body} request.get_json(force=True)`,
+    `${body} data = request.get_json(force=True)`,
+    `${body + 1} for key, value in data.items()`,
+    `${body + 2} key == "id"`,
+    `${lineOf(app, 'setattr(config, key, value)')} setattr(config, key, value)`,
+  ]);
+  assert.match(trace('MA201').at(-1)!, /ApiKey\(.*scope=data\.get\("scope"/);
+});

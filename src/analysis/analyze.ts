@@ -179,9 +179,17 @@ function toHit(record: SinkRecord, endpoint: Endpoint | null, catalog: ModelCata
     keys,
     field: record.field,
     allowlistedOnly,
-    trace: record.fact.trace.map((s) => traceStep(s, modules)),
+    trace: readableTrace(record.fact.trace.map((s) => traceStep(s, modules))),
     endpoint,
   };
+}
+
+/** Drops a step that the next one on the same line restates (`data.items()` then `for k, v in data.items()`), keeping the source. */
+function readableTrace(steps: TraceStep[]): TraceStep[] {
+  return steps.filter((step, i) => {
+    const next = steps[i + 1];
+    return i === 0 || !next || next.path !== step.path || next.line !== step.line || !next.note.includes(step.note);
+  });
 }
 
 function traceStep(step: Step, modules: ModuleIR[]): TraceStep {
