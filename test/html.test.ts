@@ -91,3 +91,10 @@ test('a code line is shown once when consecutive trace steps sit on it', () => {
   assert.equal(page.match(/<span class="ln">42<\/span>/g)?.length, 1);
   assert.equal(page.match(/<span class="ln">60<\/span>/g)?.length, 1);
 });
+
+test('a remediation\'s code (lines indented four spaces) is set as a code block, its prose as text', () => {
+  const [first, ...rest] = sampleResult.findings;
+  const remediation = 'Copy only allowed fields:\n    ALLOWED = {"name"}\n    if key in ALLOWED:\n        setattr(obj, key, value)\nA denylist is not a fix.';
+  const page = renderHtml({ ...sampleResult, findings: [{ ...first!, remediation }, ...rest] }, { color: false });
+  assert.match(page, /<p class="remediation">Copy only allowed fields:<\/p><pre><code>ALLOWED = \{&quot;name&quot;\}\nif key in ALLOWED:\n    setattr\(obj, key, value\)<\/code><\/pre><p class="remediation">A denylist is not a fix.<\/p>/);
+});

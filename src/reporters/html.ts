@@ -91,9 +91,21 @@ function editBlock(edit: TextEdit): Markup {
   return html`<p class="edit-kind">${edit.path}:${edit.line}:${edit.column} — ${inserts ? 'insert' : `replace up to ${edit.endLine}:${edit.endColumn} with`}</p><pre><code>${edit.text.replace(/\n$/, '')}</code></pre>`;
 }
 
+/** A remediation's prose as paragraphs and its code (lines indented four spaces, as in Markdown) as blocks. */
+function remediationBlocks(text: string): Markup[] {
+  const blocks: { code: boolean; lines: string[] }[] = [];
+  for (const line of text.split('\n')) {
+    const code = line.startsWith('    ');
+    const last = blocks[blocks.length - 1];
+    if (last && last.code === code) last.lines.push(code ? line.slice(4) : line);
+    else blocks.push({ code, lines: [code ? line.slice(4) : line] });
+  }
+  return blocks.map((b) => (b.code ? html`<pre><code>${b.lines.join('\n')}</code></pre>` : html`<p class="remediation">${b.lines.join('\n')}</p>`));
+}
+
 function fixSection(finding: Finding): Markup {
   const fix = finding.fix;
-  return html`<h4>Fix</h4><div class="fix"><p class="remediation">${finding.remediation}</p>${
+  return html`<h4>Fix</h4><div class="fix">${remediationBlocks(finding.remediation)}${
     fix ? html`<p><strong>Suggested edit</strong> (${fix.applicability}): ${fix.description}</p>${fix.edits.map(editBlock)}` : ''
   }</div>`;
 }
