@@ -102,7 +102,7 @@ export class Engine {
           if (wrapper.parent !== deco) continue;
           const frame = new Frame(this, wrapper.module, wrapper);
           frame.run(wrapper.def.body);
-          frame.forEachCallOf(viewParam, wrapper.def.body, (call) => {
+          forEachCallOf(viewParam, wrapper.def.body, (call) => {
             const positional = call.args.filter((a) => !a.name && !a.star);
             positional.forEach((a, i) => {
               const param = fn.def.params[i];
@@ -125,6 +125,15 @@ export class Engine {
     const module = this.project.module(moduleName);
     if (!module) return EMPTY;
     return new Frame(this, module, undefined, module.entry ? this.globalsOf(module) : this.envOf(module)).evaluate(expr);
+  }
+}
+
+/** Calls of the name `callee` as a statement, an assigned value or a returned value, in nested blocks too. */
+function forEachCallOf(callee: string, body: Stmt[], visit: (call: Extract<Expr, { t: 'call' }>) => void): void {
+  for (const stmt of body) {
+    const value = stmt.t === 'return' || stmt.t === 'expr' || stmt.t === 'assign' ? stmt.value : undefined;
+    if (value?.t === 'call' && value.fn.t === 'name' && value.fn.id === callee) visit(value);
+    for (const child of childBodies(stmt)) forEachCallOf(callee, child, visit);
   }
 }
 

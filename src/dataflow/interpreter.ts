@@ -61,17 +61,6 @@ export class Frame {
     });
   }
 
-  /** Calls of the name `callee` among statements (return values and expression statements). */
-  forEachCallOf(callee: string, body: Stmt[], visit: (call: Extract<Expr, { t: 'call' }>) => void): void {
-    for (const stmt of body) {
-      const value = stmt.t === 'return' ? stmt.value : stmt.t === 'expr' ? stmt.value : stmt.t === 'assign' ? stmt.value : undefined;
-      if (value?.t === 'call' && value.fn.t === 'name' && value.fn.id === callee) visit(value);
-      if (stmt.t === 'if' || stmt.t === 'try' || stmt.t === 'with' || stmt.t === 'for' || stmt.t === 'while') {
-        for (const child of [('body' in stmt ? stmt.body : []), ('orelse' in stmt ? stmt.orelse : [])]) this.forEachCallOf(callee, child, visit);
-      }
-    }
-  }
-
   // ---- statements -------------------------------------------------------------------------------
 
   /** Runs statements; returns false when every path through them leaves (return, raise, break, continue). */
@@ -101,8 +90,7 @@ export class Frame {
         return !(stmt.value.t === 'call' && this.isNoReturn(stmt.value));
       case 'if':
         return this.execIf(stmt);
-      case 'for':
-      {
+      case 'for': {
         const iterable = this.evaluate(stmt.iter);
         const runsOnce = stmt.iter.t === 'seq' && stmt.iter.items.length > 0 && constantStrings(iterable) !== null;
         return this.execLoop(stmt.body, stmt.orelse, () => this.assign(stmt.target, this.iterate(iterable), { s: stmt.s, e: stmt.iter.e }), runsOnce);
