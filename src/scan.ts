@@ -27,6 +27,8 @@ export interface ScanOptions {
   extraSources?: string[];
   /** Extra key-bounding sanitizers, by qualified name: calls return their argument with no caller keys. */
   extraSanitizers?: string[];
+  /** Extra sinks, by qualified name: calls copy every key of a mapping argument onto their first argument. */
+  extraSinks?: string[];
   /** Extra decorators, by qualified name, that authenticate by API key. */
   apiKeyDecorators?: string[];
   /** Called as files are read, for a progress bar. */

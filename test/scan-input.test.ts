@@ -106,3 +106,11 @@ test('a configured sanitizer bounds what passes through it; without the setting 
   assert.deepEqual((await scan({ path: root })).findings.map((f) => f.fields.join(',')), ['id,is_admin']);
   assert.deepEqual((await scan({ path: root, extraSanitizers: ['util.clean'] })).findings, []);
 });
+
+test('a configured sink reports the keys it is handed; without the setting an unknown helper is silent', async () => {
+  const app = VULNERABLE.replace('    for k, v in request.get_json().items():\n        setattr(user, k, v)\n', '    assign_all(user, request.get_json())\n');
+  const root = project({ 'app.py': `from mylib import assign_all\n${app}` });
+  assert.deepEqual((await scan({ path: root })).findings, []);
+  const found = (await scan({ path: root, extraSinks: ['mylib.assign_all'] })).findings;
+  assert.deepEqual(found.map((f) => `${f.rule} ${f.line} ${f.fields}`), ['MA101 15 id,is_admin']);
+});

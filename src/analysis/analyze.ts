@@ -14,7 +14,7 @@ import { reqparseModel } from '../frameworks/flask-restful.js';
 import { MarshmallowSchemas, marshmallowModel } from '../frameworks/marshmallow.js';
 import { PydanticModels, pydanticModel } from '../frameworks/pydantic.js';
 import { pythonModel } from '../frameworks/python.js';
-import { configuredSanitizers } from '../frameworks/configured.js';
+import { configuredModel } from '../frameworks/configured.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
 import type { Expr, ModuleIR } from '../python/ir.js';
@@ -32,6 +32,7 @@ export interface AnalysisOptions {
   notSensitive?: readonly string[];
   extraSources?: readonly string[];
   extraSanitizers?: readonly string[];
+  extraSinks?: readonly string[];
   apiKeyDecorators?: readonly string[];
 }
 
@@ -50,7 +51,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
   let marshmallow!: MarshmallowSchemas;
   let pydantic!: PydanticModels;
   const engine = new Engine(project, [
-    () => configuredSanitizers(options.extraSanitizers ?? []),
+    () => configuredModel(options.extraSanitizers ?? [], options.extraSinks ?? []),
     () => pythonModel(),
     () => flaskRequestModel(options.extraSources),
     () => flaskAppModel(),

@@ -47,6 +47,7 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--not-sensitive <names>', 'field names never to treat as sensitive (repeatable)', list)
     .option('--extra-sources <names>', 'qualified names of functions returning the whole request body (repeatable)', list)
     .option('--extra-sanitizers <names>', 'qualified names of functions that bound keys to safe ones (repeatable)', list)
+    .option('--extra-sinks <names>', 'qualified names of functions that copy a mapping\'s keys onto their first argument (repeatable)', list)
     .option('--api-key-decorators <names>', 'qualified names of decorators that check an API key (repeatable)', list)
     .addOption(new Option('--severity <level>', 'report only findings at or above this severity').choices(severities))
     .option('--select <rules>', 'report only these rules, by code or name (repeatable)', list)
@@ -90,8 +91,8 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
 
 /** The config file's settings, overridden by the flags given; unknown rule references are usage errors. */
 function settingsFor(path: string, flags: ScanFlags): Settings {
-  const { include, exclude, sensitive, notSensitive, extraSources, extraSanitizers, apiKeyDecorators, severity, select, ignore, failOn } = flags;
-  const fromFlags = { include, exclude, sensitive, notSensitive, extraSources, extraSanitizers, apiKeyDecorators, severity, select, ignore, failOn };
+  const { include, exclude, sensitive, notSensitive, extraSources, extraSanitizers, extraSinks, apiKeyDecorators, severity, select, ignore, failOn } = flags;
+  const fromFlags = { include, exclude, sensitive, notSensitive, extraSources, extraSanitizers, extraSinks, apiKeyDecorators, severity, select, ignore, failOn };
   for (const [flag, references] of [['--select', select], ['--ignore', ignore]] as const) {
     const unknown = unknownRules(references ?? []);
     if (unknown.length > 0) throw new UsageError(`${flag} names no rule: ${unknown.join(', ')}`);

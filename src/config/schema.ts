@@ -11,6 +11,7 @@ export interface ConfigFile {
   'not-sensitive'?: string[];
   'extra-sources'?: string[];
   'extra-sanitizers'?: string[];
+  'extra-sinks'?: string[];
   'api-key-decorators'?: string[];
   severity?: Severity;
   select?: string[];
@@ -40,6 +41,7 @@ export const configSchema = {
     'not-sensitive': strings('Field names never to treat as sensitive.'),
     'extra-sources': strings('Qualified names of functions whose result is the caller\'s whole request body (`myapp.util.payload`).'),
     'extra-sanitizers': strings('Qualified names of functions that return their argument bounded to safe keys.'),
+    'extra-sinks': strings('Qualified names of functions that copy every key of a mapping argument onto their first argument (setattr-style helpers).'),
     'api-key-decorators': strings('Qualified names of decorators that authenticate the caller by API key.'),
     severity: { enum: severities, description: 'Report only findings at or above this severity.' },
     select: ruleRefs('Rule codes or names to report; every rule when absent.'),

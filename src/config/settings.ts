@@ -13,6 +13,7 @@ export interface Settings {
   notSensitive?: string[];
   extraSources?: string[];
   extraSanitizers?: string[];
+  extraSinks?: string[];
   apiKeyDecorators?: string[];
   severity?: Severity;
   select?: string[];
@@ -34,6 +35,7 @@ export function resolveSettings(loaded: LoadedConfig | null, scanFolder: string,
       notSensitive: c['not-sensitive'],
       extraSources: c['extra-sources'],
       extraSanitizers: c['extra-sanitizers'],
+      extraSinks: c['extra-sinks'],
       apiKeyDecorators: c['api-key-decorators'],
       severity: c.severity,
       select: c.select,
