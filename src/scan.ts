@@ -64,7 +64,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
     options.onProgress?.(index + 1, files.length);
   });
-  const analysis = analyze(modules, options);
+  const analysis = analyze(modules, options, errors);
   return {
     version: 1,
     root,

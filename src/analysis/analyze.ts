@@ -18,7 +18,7 @@ import { configuredModel } from '../frameworks/configured.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
 import type { Expr, ModuleIR } from '../python/ir.js';
-import type { Endpoint, Finding, Fix, ModelInfo, Severity, TraceStep } from '../result.js';
+import type { Endpoint, Finding, Fix, ModelInfo, ScanError, Severity, TraceStep } from '../result.js';
 import { allRules } from '../rules/index.js';
 import { ProjectIndex, type FunctionInfo } from '../semantic/project.js';
 import { remediationFor } from '../fix/remediation.js';
@@ -44,7 +44,7 @@ export interface Analysis {
 
 const KEY_SET_SINKS = new Set<string>(['setattr', 'constructor', 'dict-update', 'query-update', 'schema-load']);
 
-export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Analysis {
+export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, errors: ScanError[] = []): Analysis {
   const project = new ProjectIndex(modules);
   const sensitivity = new Sensitivity(options);
   let sqlalchemy!: SqlAlchemyModels;
@@ -66,7 +66,13 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}): Ana
   const readsRequest = (fn: FunctionInfo) => fn.module.entry && sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
   const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && readsRequest(fn) && fn.def.body.some((s) => s.t === 'def')).map((fn) => fn.def.name));
   for (const fn of [...project.functions.values()]) {
-    if (readsRequest(fn) || fn.def.decorators.some((d) => injectors.has(simpleName(d)))) engine.summaryOf(fn);
+    if (!readsRequest(fn) && !fn.def.decorators.some((d) => injectors.has(simpleName(d)))) continue;
+    try {
+      engine.summaryOf(fn);
+    } catch (error) {
+      // one function the engine cannot follow (a bug, or nesting deeper than the stack) costs only its own findings
+      errors.push({ path: fn.module.path, message: `could not analyse ${fn.qname}: ${error instanceof RangeError ? 'nesting too deep' : String(error)}` });
+    }
   }
 
   const catalog = new ModelCatalog(engine, sqlalchemy, marshmallow, pydantic, sensitivity);

@@ -35,14 +35,17 @@ export class Engine {
     // recursion, or a call chain deeper than request data plausibly travels: nothing is passed through
     if (this.inProgress.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) return emptySummary();
     this.inProgress.add(fn.qname);
-    const frame = new Frame(this, fn.module, fn);
-    frame.bindParameters();
-    frame.run(fn.def.body);
-    const summary: Summary = { returns: frame.returned, sinks: frame.sinks, hits: frame.hits, callees: frame.callees };
-    if (this.hasNestedFunctions(fn)) this.functionEnvs.set(fn.qname, frame.env);
-    this.inProgress.delete(fn.qname);
-    this.summaries.set(fn.qname, summary);
-    return summary;
+    try {
+      const frame = new Frame(this, fn.module, fn);
+      frame.bindParameters();
+      frame.run(fn.def.body);
+      const summary: Summary = { returns: frame.returned, sinks: frame.sinks, hits: frame.hits, callees: frame.callees };
+      if (this.hasNestedFunctions(fn)) this.functionEnvs.set(fn.qname, frame.env);
+      this.summaries.set(fn.qname, summary);
+      return summary;
+    } finally {
+      this.inProgress.delete(fn.qname);
+    }
   }
 
   private hasNestedFunctions(fn: FunctionInfo): boolean {
