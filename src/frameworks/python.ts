@@ -19,7 +19,8 @@ export function pythonModel(): LibraryModel {
     name: 'python',
     attribute(base, name) {
       if (name !== '__dict__') return undefined;
-      const isObject = taints(base).length === 0 && !refs(base).some((r) => r.type === 'strings' || r.type === 'module');
+      // an object, a parameter (which may be one), or a value we know nothing of; not request data or a string
+      const isObject = base.length === 0 || refs(base).some((r) => r.type !== 'strings' && r.type !== 'module');
       return isObject ? [obj({ type: 'tagged', tag: DICT_OF, data: base })] : undefined;
     },
     call(site) {
