@@ -1,6 +1,7 @@
 // Python's own attribute-writing calls as sinks: setattr with a caller-chosen name, obj.__dict__.update,
 // vars(obj).update, and `obj.field = value` (a caller value written to a named field).
-import { obj, ofKind, refs, taints, type Value } from '../dataflow/facts.js';
+import { constantStrings, obj, ofKind, refs, taints, type Value } from '../dataflow/facts.js';
+import { only } from '../dataflow/keyset.js';
 import type { LibraryModel } from '../dataflow/library.js';
 import { isExternal, tagged } from './access.js';
 import type { Expr } from '../python/ir.js';
@@ -29,10 +30,12 @@ export function pythonModel(): LibraryModel {
         const keys = ofKind(name, 'key');
         const targetNode = site.expr.args[0]?.value;
         if (keys.length > 0) site.report({ kind: 'setattr', facts: keys, target, node: site.expr, targetNode });
-        const constant = refs(name).find((r) => r.type === 'strings');
-        if (constant && constant.type === 'strings' && constant.values.size === 1) {
-          const values = ofKind(value, 'value');
-          if (values.length > 0) site.report({ kind: 'field-value', facts: values, target, node: site.expr, targetNode, field: [...constant.values][0] });
+        const names = constantStrings(name);
+        const values = ofKind(value, 'value');
+        if (names && values.length > 0) {
+          // one named field takes a caller value; a loop over a constant list of names is an allowlist
+          if (names.size === 1) site.report({ kind: 'field-value', facts: values, target, node: site.expr, targetNode, field: [...names][0] });
+          else site.report({ kind: 'setattr', facts: values.map((v) => ({ k: 'map', origin: v.origin, keys: only(names), trace: v.trace })), target, node: site.expr, targetNode });
         }
         return [];
       }
