@@ -114,3 +114,9 @@ test('a configured sink reports the keys it is handed; without the setting an un
   const found = (await scan({ path: root, extraSinks: ['mylib.assign_all'] })).findings;
   assert.deepEqual(found.map((f) => `${f.rule} ${f.line} ${f.fields}`), ['MA101 15 id,is_admin']);
 });
+
+test('Flask imported under another name is still entry code: import flask as fl; fl.request.get_json()', async () => {
+  const app = VULNERABLE.replace('from flask import Flask, request\n', 'import flask as fl\n').replace('app = Flask(__name__)', 'app = fl.Flask(__name__)').replace('request.get_json()', 'fl.request.get_json()');
+  const root = project({ 'app.py': app });
+  assert.deepEqual((await scan({ path: root })).findings.map((f) => `${f.rule} ${f.fields}`), ['MA101 id,is_admin']);
+});
