@@ -115,8 +115,10 @@ test('a configured sink reports the keys it is handed; without the setting an un
   assert.deepEqual(found.map((f) => `${f.rule} ${f.line} ${f.fields}`), ['MA101 15 id,is_admin']);
 });
 
-test('Flask imported under another name is still entry code: import flask as fl; fl.request.get_json()', async () => {
-  const app = VULNERABLE.replace('from flask import Flask, request\n', 'import flask as fl\n').replace('app = Flask(__name__)', 'app = fl.Flask(__name__)').replace('request.get_json()', 'fl.request.get_json()');
-  const root = project({ 'app.py': app });
-  assert.deepEqual((await scan({ path: root })).findings.map((f) => `${f.rule} ${f.fields}`), ['MA101 id,is_admin']);
+test('a helper module that imports flask under another name reads the request for the route that calls it', async () => {
+  const routes = VULNERABLE.replace('from flask import Flask, request\n', 'from flask import Flask\nimport helpers\n')
+    .replace('    for k, v in request.get_json().items():\n        setattr(user, k, v)\n', '    helpers.apply(user)\n');
+  const helpers = 'import flask as fl\n\ndef apply(target):\n    for k, v in fl.request.get_json().items():\n        setattr(target, k, v)\n';
+  const root = project({ 'app.py': routes, 'helpers.py': helpers });
+  assert.deepEqual((await scan({ path: root })).findings.map((f) => `${f.rule} ${f.path}:${f.line} ${f.fields} ${f.endpoint?.rule}`), ['MA101 helpers.py:5 id,is_admin /users/<int:user_id>']);
 });
