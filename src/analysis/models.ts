@@ -88,7 +88,7 @@ function collectSelfAssignments(body: Stmt[], self: string, out: Set<string>): v
   }
 }
 
-export function locationOf(cls: { module: { path: string; lineStarts: number[] }; def: { nameOffset: number; name: string } }): Location {
+function locationOf(cls: { module: { path: string; lineStarts: number[] }; def: { nameOffset: number; name: string } }): Location {
   const start = positionOf(cls.module.lineStarts, cls.def.nameOffset);
   return { path: cls.module.path, line: start.line, column: start.column, endLine: start.line, endColumn: start.column + cls.def.name.length };
 }

@@ -215,7 +215,7 @@ function lowerTarget(node: ExpressionNode): Expr {
   return lowerExpr(node.nodeType === ParseNodeType.TypeAnnotation ? node.d.valueExpr : node);
 }
 
-export function lowerExpr(node: ExpressionNode | ParseNode): Expr {
+function lowerExpr(node: ExpressionNode | ParseNode): Expr {
   const sp = span(node);
   switch (node.nodeType) {
     case ParseNodeType.Name:

@@ -97,7 +97,7 @@ export class ProjectIndex {
 }
 
 /** A module by dotted name among `modules`, seen from `from`: relative, absolute, or by suffix. */
-export function resolveModuleName<T>(modules: ReadonlyMap<string, T>, from: { name: string; isPackage: boolean }, name: string): T | undefined {
+function resolveModuleName<T>(modules: ReadonlyMap<string, T>, from: { name: string; isPackage: boolean }, name: string): T | undefined {
   const dots = name.length - name.replace(/^\.+/, '').length;
   const rest = name.slice(dots);
   if (dots > 0) {

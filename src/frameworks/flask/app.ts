@@ -62,7 +62,7 @@ function httpAuth(paths: string[], site: CallSite): AuthInfo | undefined {
 }
 
 /** A string argument by position (or -1 for keyword only) or keyword. */
-export function stringArg(site: CallSite, position: number, keyword: string): string | undefined {
+function stringArg(site: CallSite, position: number, keyword: string): string | undefined {
   const value: Value | undefined = site.kwargs.get(keyword) ?? (position >= 0 ? site.args[position] : undefined);
   for (const r of refs(value ?? [])) if (r.type === 'strings' && r.values.size === 1) return [...r.values][0];
   return undefined;

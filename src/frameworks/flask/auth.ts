@@ -188,7 +188,7 @@ function exemptions(fn: FunctionInfo): Set<string> {
 }
 
 /** Visits every expression in statements, nested functions included. */
-export function visitExprs(body: Stmt[], visit: (e: Expr) => void): void {
+function visitExprs(body: Stmt[], visit: (e: Expr) => void): void {
   const expr = (e: Expr | undefined): void => {
     if (!e) return;
     visit(e);
