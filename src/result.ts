@@ -46,7 +46,27 @@ export interface ModelField {
   sensitive?: SensitivityCategory;
   primaryKey?: boolean;
   foreignKey?: string;
+  /** Where the application itself shows who owns this field (the contract); absent when nothing was found. */
+  contract?: FieldContract;
 }
+
+/** What the project's own code says of one field: the server sets it, or clients legitimately write it. */
+export interface FieldContract {
+  /** `server` when the application sets or scopes it server-side, `client` when an explicit client path writes it. */
+  owner: 'server' | 'client';
+  /** Each piece of evidence, in a few words with its place: `set by the server at app.py:120`. */
+  reasons: FieldReason[];
+}
+
+export interface FieldReason {
+  /** What the code does, e.g. `set by the server`, `scopes queries to the caller`, `dump_only in UserSchema`. */
+  text: string;
+  path?: string;
+  line?: number;
+}
+
+/** How sure a finding is, from how it was reached (Brakeman and Semgrep style). */
+export type Confidence = 'high' | 'medium' | 'low';
 
 export interface ModelInfo {
   name: string;
@@ -107,6 +127,12 @@ export interface Finding {
   fingerprint: string;
   /** What the live probe (`scan --probe`) made of this finding; absent when it did not run. */
   probe?: ProbeVerdict;
+  /** How sure the finding is: model resolved or assumed, field evidence, keys bounded or not. Absent in older results. */
+  confidence?: Confidence;
+  /** For each field in `fields`, why it is not the client's to set (contract evidence and name category). */
+  fieldReasons?: Record<string, string[]>;
+  /** Further places that take part, e.g. the shared helper's write when the finding sits at the route's call. */
+  related?: TraceStep[];
 }
 
 /** The live probe's verdict on a static finding: the API stored the fields, only echoed them, refused them, or was not asked. */
