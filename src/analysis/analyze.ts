@@ -6,6 +6,7 @@ import { codeText } from '../python/positions.js';
 import type { Step } from '../dataflow/facts.js';
 import { describeKeySet, only, reachable, type KeySet } from '../dataflow/keyset.js';
 import type { SinkRecord } from '../dataflow/summary.js';
+import { authUsersModel } from '../frameworks/auth-users.js';
 import { AuthResolver } from '../frameworks/flask/auth.js';
 import { flaskAppModel } from '../frameworks/flask/app.js';
 import { flaskRequestModel, requestReadPattern } from '../frameworks/flask/request.js';
@@ -59,6 +60,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     (e) => marshmallowModel(e, (marshmallow = new MarshmallowSchemas(e, sqlalchemy))),
     (e) => pydanticModel(e, (pydantic = new PydanticModels(e))),
     () => reqparseModel(modules),
+    (e) => authUsersModel(e),
   ]);
   // Only code that reads a request (or is handed one by a decorator) can reach a sink with caller
   // keys; everything it calls is summarised on demand.
@@ -75,6 +77,8 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     }
   }
 
+  engine.settle();
+
   const catalog = new ModelCatalog(engine, sqlalchemy, marshmallow, pydantic, sensitivity);
   const auth = new AuthResolver(engine, options.apiKeyDecorators);
   const routes: { endpoint: Endpoint; handler: FunctionInfo }[] = [];
@@ -84,6 +88,9 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     }
   }
 
+  // walking the call graph summarises the callees route discovery met; settle those before reading it
+  reachability(routes.map((r) => r.handler), project, (fn) => engine.summaryOf(fn).callees);
+  engine.settle();
   const reach = reachability(routes.map((r) => r.handler), project, (fn) => engine.summaryOf(fn).callees);
   const summarised = [...project.functions.values()].filter((fn) => engine.hasSummary(fn));
   const called = new Set<string>();

@@ -2,21 +2,37 @@
 // values decorators inject into the functions they wrap. Frames (interpreter.ts) do the interpreting.
 import type { Expr, ModuleIR, Stmt } from '../python/ir.js';
 import { childBodies, type FunctionInfo, type ProjectIndex } from '../semantic/project.js';
-import { EMPTY, refs, union, type Value } from './facts.js';
+import { EMPTY, factId, refs, union, valueId, type Value } from './facts.js';
 import { Frame, type Env } from './interpreter.js';
 import type { LibraryModel } from './library.js';
-import { emptySummary, type Summary } from './summary.js';
+import { emptySummary, type SinkRecord, type Summary } from './summary.js';
 
 /** How many nested calls a summary computation may enter (route → helper → ... → writer). */
 const MAX_CALL_DEPTH = 8;
 
+/** Rounds of recomputing incomplete summaries before the engine keeps what it has. */
+const MAX_SETTLE_ROUNDS = 10;
+
+/** A summary being computed, and whether it used a placeholder (an incomplete summary, recursion, depth). */
+interface Computation {
+  qname: string;
+  incomplete: boolean;
+}
+
 export class Engine {
   private readonly summaries = new Map<string, Summary>();
+  /** Summaries computed against a placeholder: recomputed by settle() until nothing changes. */
+  private readonly incomplete = new Set<string>();
+  private readonly computing: Computation[] = [];
   private readonly inProgress = new Set<string>();
   private readonly moduleEnvs = new Map<string, Env>();
   private readonly complete = new Set<string>();
   private readonly pendingGlobals = new Set<string>();
   private readonly functionEnvs = new Map<string, Env>();
+  /** Attribute cells of objects that outlive a call (module objects, outside singletons, a class's instances). */
+  private readonly heap = new Map<string, Value>();
+  private readonly heapReaders = new Map<string, Set<string>>();
+  private heapChanged = false;
 
   readonly models: LibraryModel[];
 
@@ -28,13 +44,30 @@ export class Engine {
     return this.summaries.has(fn.qname);
   }
 
-  /** The summary of a function, computing it (and its callees') on first use. */
+  /**
+   * The summary of a function, computing it (and its callees') on first use. Recursion, a call chain
+   * deeper than MAX_CALL_DEPTH, or an incomplete callee give the caller the last known summary and
+   * mark the caller incomplete; settle() recomputes those until they stop changing.
+   */
   summaryOf(fn: FunctionInfo): Summary {
-    const done = this.summaries.get(fn.qname);
-    if (done) return done;
-    // recursion, or a call chain deeper than request data plausibly travels: nothing is passed through
-    if (this.inProgress.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) return emptySummary();
+    const stored = this.summaries.get(fn.qname);
+    if (stored && !this.incomplete.has(fn.qname)) return stored;
+    if (stored || this.inProgress.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) {
+      this.markIncomplete();
+      return stored ?? emptySummary();
+    }
+    return this.compute(fn);
+  }
+
+  private markIncomplete(): void {
+    const top = this.computing[this.computing.length - 1];
+    if (top) top.incomplete = true;
+  }
+
+  private compute(fn: FunctionInfo): Summary {
+    const computation: Computation = { qname: fn.qname, incomplete: false };
     this.inProgress.add(fn.qname);
+    this.computing.push(computation);
     try {
       const frame = new Frame(this, fn.module, fn);
       frame.bindParameters();
@@ -42,9 +75,62 @@ export class Engine {
       const summary: Summary = { returns: frame.returned, sinks: frame.sinks, hits: frame.hits, callees: frame.callees };
       if (this.hasNestedFunctions(fn)) this.functionEnvs.set(fn.qname, frame.env);
       this.summaries.set(fn.qname, summary);
+      if (computation.incomplete) this.incomplete.add(fn.qname);
+      else this.incomplete.delete(fn.qname);
       return summary;
     } finally {
+      this.computing.pop();
       this.inProgress.delete(fn.qname);
+      if (computation.incomplete) this.markIncomplete();
+    }
+  }
+
+  /**
+   * Recomputes incomplete summaries, in a fixed order, until a round changes no summary and no heap
+   * cell: the answer is then the same whatever order functions were first met in.
+   */
+  settle(): void {
+    for (let round = 0; round < MAX_SETTLE_ROUNDS && this.incomplete.size > 0; round++) {
+      this.heapChanged = false;
+      let changed = false;
+      for (const qname of [...this.incomplete].sort()) {
+        const fn = this.project.functions.get(qname);
+        const before = this.summaries.get(qname);
+        this.summaries.delete(qname);
+        this.incomplete.delete(qname);
+        if (!fn) continue;
+        const after = this.compute(fn);
+        if (before && summaryId(before) === summaryId(after)) continue;
+        changed = true;
+        for (const [caller, summary] of this.summaries) if (summary.callees.has(qname)) this.incomplete.add(caller);
+      }
+      if (!changed && !this.heapChanged) break;
+    }
+    this.incomplete.clear();
+  }
+
+  /** Reads an attribute cell; the function reading it is recomputed if the cell changes later. */
+  readCell(key: string): Value | undefined {
+    const top = this.computing[this.computing.length - 1];
+    if (top) {
+      let readers = this.heapReaders.get(key);
+      if (!readers) this.heapReaders.set(key, (readers = new Set()));
+      readers.add(top.qname);
+    }
+    return this.heap.get(key);
+  }
+
+  /** Adds a value to an attribute cell (cells only grow, so the fixpoint terminates). */
+  writeCell(key: string, value: Value): void {
+    const before = this.heap.get(key) ?? EMPTY;
+    const after = union(before, value);
+    if (valueId(after) === valueId(before)) return;
+    this.heap.set(key, after);
+    this.heapChanged = true;
+    for (const reader of this.heapReaders.get(key) ?? []) {
+      const running = this.computing.find((c) => c.qname === reader);
+      if (running) running.incomplete = true;
+      else if (this.summaries.has(reader)) this.incomplete.add(reader);
     }
   }
 
@@ -129,6 +215,12 @@ export class Engine {
     if (!module) return EMPTY;
     return new Frame(this, module, undefined, module.entry ? this.globalsOf(module) : this.envOf(module)).evaluate(expr);
   }
+}
+
+/** A summary's meaning without its traces, to tell when recomputing it changed anything. */
+function summaryId(summary: Summary): string {
+  const sink = (r: SinkRecord) => `${r.kind}:${r.path}:${r.node.s}:${JSON.stringify(r.target)}:${factId(r.fact)}:${r.field ?? ''}:${r.bound ?? ''}`;
+  return [valueId(summary.returns), summary.sinks.map(sink).sort().join('|'), summary.hits.map(sink).sort().join('|'), [...summary.callees].sort().join(',')].join('#');
 }
 
 /** Calls of the name `callee` as a statement, an assigned value or a returned value, in nested blocks too. */

@@ -7,13 +7,13 @@ import { codeText } from '../python/positions.js';
 import { ANY, subtract } from './keyset.js';
 import {
   EMPTY, constantStrings, extend, obj, ofKind, refs, taints, union, withStep,
-  type Fact, type ObjectRef, type Step, type TaintFact, type Value,
+  type Fact, type ObjectRef, type Step, type TaintFact, type Value, valueId,
 } from './facts.js';
 import type { AttributeSite, CallSite, SinkReport, SiteContext } from './library.js';
 import type { SinkRecord } from './summary.js';
 import type { ClassInfo, FunctionInfo, ProjectIndex } from '../semantic/project.js';
 import { bindArguments, substituteFact } from './arguments.js';
-import { classAttribute, classBases, findMethod } from './classes.js';
+import { attributeWriters, classAttribute, classBases, findMethod } from './classes.js';
 import type { Engine } from './engine.js';
 import { Narrowing } from './narrowing.js';
 import { dictEntry, intersection, memberOf, restrictKeys, targetOf } from './values.js';
@@ -21,6 +21,8 @@ import { dictEntry, intersection, memberOf, restrictKeys, targetOf } from './val
 export type Env = Map<string, Value>;
 
 const DICT_COPIES = new Set(['copy']);
+/** A loop whose state has not settled after this many rounds keeps what it has (facts only widen). */
+const MAX_LOOP_ROUNDS = 12;
 
 interface LoopContext {
   continues: Env[];
@@ -191,12 +193,12 @@ export class Frame {
     return true;
   }
 
-  /** Runs a loop body twice (enough for key sets to settle), then the else branch. */
+  /** Runs a loop body until the state at its head stops changing (key sets settle), then the else branch. */
   private execLoop(body: Stmt[], orelse: Stmt[], enter: () => void, runsOnce = false): boolean {
     const entry = this.snapshot();
     const exits: Env[] = [];
     let state = entry;
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < MAX_LOOP_ROUNDS; round++) {
       this.restore(new Map(state));
       enter();
       const loop: LoopContext = { continues: [], breaks: [] };
@@ -205,7 +207,10 @@ export class Frame {
       this.loops.pop();
       exits.push(...loop.breaks);
       const ends = [...(falls ? [this.snapshot()] : []), ...loop.continues];
-      state = joinEnvs(runsOnce && ends.length > 0 ? ends : [entry, ...ends]);
+      const next = joinEnvs(runsOnce && ends.length > 0 ? ends : [entry, ...ends]);
+      const settled = round > 0 && sameEnv(state, next);
+      state = next;
+      if (settled || runsOnce) break;
     }
     this.restore(state);
     if (this.run(orelse)) exits.push(this.snapshot());
@@ -244,6 +249,10 @@ export class Frame {
       case 'attr': {
         const base = this.evaluate(target.obj);
         for (const m of this.engine.models) m.assignAttribute?.(base, target.name, stepped, { ...this.context(), node: stmt, targetExpr: target });
+        for (const ref of refs(base)) {
+          const cell = cellOf(ref, target.name);
+          if (cell) this.engine.writeCell(cell, storable(ref, stepped));
+        }
         return;
       }
       case 'sub':
@@ -318,7 +327,7 @@ export class Frame {
   evaluate(expr: Expr): Value {
     switch (expr.t) {
       case 'name':
-        return this.lookup(expr.id);
+        return this.withOutside(this.lookup(expr.id));
       case 'str':
         return [obj({ type: 'strings', values: new Set([expr.v]), collection: false })];
       case 'num':
@@ -447,16 +456,42 @@ export class Frame {
     }
     const out: Value[] = [];
     for (const f of base) {
-      if (f.k === 'object') out.push(this.objectAttribute(f.ref, name, site));
+      if (f.k === 'object') {
+        out.push(this.objectAttribute(f.ref, name, site));
+        const cell = cellOf(f.ref, name);
+        if (f.ref.type === 'instance') this.summariseWriters(f.ref.cls, name);
+        const stored = cell ? this.engine.readCell(cell) : undefined;
+        if (stored) out.push(stored);
+      }
       else if (f.k === 'map') out.push([{ k: 'value', origin: f.origin, field: name, trace: extend(f.trace, this.step(expr)), check: 'none' }]);
     }
     return union(...out);
   }
 
+  /** A value with what library models say its outside names stand for. */
+  private withOutside(value: Value): Value {
+    const extra: Value[] = [];
+    for (const ref of refs(value)) {
+      if (ref.type !== 'external') continue;
+      for (const m of this.engine.models) {
+        const v = m.outside?.(ref.path);
+        if (v) extra.push(v);
+      }
+    }
+    return extra.length === 0 ? value : union(value, ...extra);
+  }
+
+  /** `self.name` read in one method: the methods that assign it run first, so their value is in its cell. */
+  private summariseWriters(clsName: string, name: string): void {
+    const cls = this.project.classes.get(clsName);
+    if (!cls) return;
+    for (const writer of attributeWriters(cls, name, this.engine)) if (writer !== this.fn) this.engine.summaryOf(writer);
+  }
+
   private objectAttribute(ref: ObjectRef, name: string, site: AttributeSite): Value {
     switch (ref.type) {
       case 'external':
-        return [obj({ type: 'external', path: `${ref.path}.${name}` })];
+        return this.withOutside([obj({ type: 'external', path: `${ref.path}.${name}` })]);
       case 'module': {
         const module = this.project.module(ref.module);
         const sub = this.project.module(`${ref.module}.${name}`);
@@ -725,23 +760,42 @@ export class Frame {
   }
 }
 
+/**
+ * The heap cell of `ref.name` for objects that outlive a call: an outside object, a module, a class, or
+ * any instance of a project class (self.x set in __init__ and read in another method).
+ */
+function cellOf(ref: ObjectRef, name: string): string | undefined {
+  switch (ref.type) {
+    case 'external':
+      return `ext:${ref.path}.${name}`;
+    case 'module':
+      return `mod:${ref.module}.${name}`;
+    case 'class':
+      return `class:${ref.cls}.${name}`;
+    case 'instance':
+      return `inst:${ref.cls}.${name}`;
+    default:
+      return undefined;
+  }
+}
 
+/**
+ * What a cell keeps of a value: the objects it refers to, and request data when the cell is shared
+ * (not a field of an instance, whose caller values are that record's own data). Facts relative to
+ * the function that wrote them (its parameters) mean nothing elsewhere.
+ */
+function storable(ref: ObjectRef, value: Value): Value {
+  return value.filter((f) => (f.k === 'object' ? f.ref.type !== 'param' : ref.type !== 'instance' && 'source' in f.origin));
+}
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+function sameEnv(a: Env, b: Env): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const other = b.get(k);
+    if (other !== v && (!other || valueId(other) !== valueId(v))) return false;
+  }
+  return true;
+}
 
 function joinEnvs(envs: Env[]): Env {
   if (envs.length === 1) return new Map(envs[0]);

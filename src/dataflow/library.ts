@@ -76,6 +76,11 @@ export interface LibraryModel {
   noReturn?(callee: Value): boolean;
   /** The value a class gives to `cls.name` when the project class does not define it (e.g. `Model.query`). */
   classAttribute?(cls: ClassInfo, name: string, site: AttributeSite): Value | undefined;
+  /**
+   * What an outside name stands for beyond its access path, e.g. a proxy to the object a project
+   * callback returned (`flask_login.current_user`). Undefined for no opinion.
+   */
+  outside?(path: string): Value | undefined;
   /** The iteration of an object, e.g. a query yields instances of its model. */
   iterate?(ref: ObjectRef): Value | undefined;
 }
