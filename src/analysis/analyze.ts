@@ -103,7 +103,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     const module = modules.find((m) => m.path === hit.location.path)!;
     const finding = toFinding(hit, sensitivity, fixFor(hit, module.source, module.lineStarts));
     if (!finding) return;
-    const key = `${finding.rule}:${finding.path}:${finding.line}:${finding.endpoint?.methods.join(',')}:${finding.endpoint?.rule}`;
+    const key = `${finding.rule}:${finding.path}:${finding.line}:${finding.endpoint?.methods.join(',')}:${finding.endpoint?.rule}:${finding.model}`;
     const existing = findings.get(key);
     if (!existing) findings.set(key, finding);
     else existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
@@ -166,8 +166,8 @@ function reachability(handlers: FunctionInfo[], project: ProjectIndex, callees: 
 function toHit(record: SinkRecord, endpoint: Endpoint | null, catalog: ModelCatalog, sensitivity: Sensitivity, modules: ModuleIR[]): SinkHit | undefined {
   const module = modules.find((m) => m.path === record.path)!;
   const model = record.target.type === 'class' ? catalog.infoFor(record.target.cls) ?? null : null;
-  const start = positionOf(module.lineStarts, record.node.s);
-  const end = positionOf(module.lineStarts, record.node.e);
+  const start = positionOf(module.lineStarts, (record.at ?? record.node).s);
+  const end = positionOf(module.lineStarts, (record.at ?? record.node).e);
   let kind: SinkKind;
   let keys: KeySet;
   let allowlistedOnly: boolean | undefined;
@@ -190,6 +190,7 @@ function toHit(record: SinkRecord, endpoint: Endpoint | null, catalog: ModelCata
     sinkText: record.sinkText,
     targetText: record.targetText,
     model,
+    ...(model && record.target.type === 'class' && record.target.assumed ? { modelAssumed: true } : {}),
     keys,
     field: record.field,
     allowlistedOnly,

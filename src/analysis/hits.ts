@@ -25,6 +25,8 @@ export interface SinkHit {
   /** Source text of the object written, e.g. `config`. */
   targetText: string;
   model: ModelInfo | null;
+  /** The model was not resolved but assumed by class-hierarchy analysis (a method called on an object of unknown class). */
+  modelAssumed?: boolean;
   keys: KeySet;
   /** For privilege-value hits: the field written (`scope`). */
   field?: string;

@@ -1,7 +1,7 @@
 // The engine: per-function summaries computed once (on demand, cycles cut), module globals, and the
 // values decorators inject into the functions they wrap. Frames (interpreter.ts) do the interpreting.
 import type { Expr, ModuleIR, Stmt } from '../python/ir.js';
-import { childBodies, type FunctionInfo, type ProjectIndex } from '../semantic/project.js';
+import { childBodies, type ClassInfo, type FunctionInfo, type ProjectIndex } from '../semantic/project.js';
 import { EMPTY, factId, refs, union, valueId, type Value } from './facts.js';
 import { Frame, type Env } from './interpreter.js';
 import type { LibraryModel } from './library.js';
@@ -132,6 +132,49 @@ export class Engine {
       if (running) running.incomplete = true;
       else if (this.summaries.has(reader)) this.incomplete.add(reader);
     }
+  }
+
+  private readonly specialising = new Set<string>();
+  private readonly specialised = new Map<string, Value>();
+
+  /**
+   * What a function returns for these object arguments, when its summary returns no object: a generic
+   * getter (`def get_or_404(model, id): return model.query.get(id)`) returns an instance of its argument.
+   */
+  returnsFor(fn: FunctionInfo, objects: Value[]): Value {
+    const key = `${fn.qname}(${objects.map(valueId).join(';')})`;
+    const known = this.specialised.get(key);
+    if (known) return known;
+    if (this.specialising.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) return EMPTY;
+    this.specialising.add(fn.qname);
+    this.inProgress.add(`${fn.qname}()`);
+    try {
+      const frame = new Frame(this, fn.module, fn);
+      frame.bindParameters(objects);
+      frame.run(fn.def.body);
+      const out = frame.returned.filter((f) => f.k === 'object' && f.ref.type !== 'param');
+      this.specialised.set(key, out);
+      return out;
+    } finally {
+      this.specialising.delete(fn.qname);
+      this.inProgress.delete(`${fn.qname}()`);
+    }
+  }
+
+  private readonly methodOwners = new Map<string, ClassInfo[]>();
+
+  /**
+   * Class-hierarchy analysis: the project classes that define a method of this name, found by the
+   * text of every module (not only those loaded so far), so the answer does not depend on order.
+   */
+  classesDefining(method: string): ClassInfo[] {
+    let owners = this.methodOwners.get(method);
+    if (owners) return owners;
+    const pattern = new RegExp(`^[ \\t]+(async[ \\t]+)?def[ \\t]+${method}[ \\t]*\\(`, 'm');
+    for (const module of this.project.modules.values()) if (pattern.test(module.source)) this.project.load(module);
+    owners = [...this.project.classes.values()].filter((c) => c.methods.get(method)?.kind === 'method').sort((a, b) => a.qname.localeCompare(b.qname));
+    this.methodOwners.set(method, owners);
+    return owners;
   }
 
   private hasNestedFunctions(fn: FunctionInfo): boolean {

@@ -35,7 +35,8 @@ export type ValueCheck = 'none' | 'allowlisted' | 'held';
 
 export type ObjectRef =
   | { type: 'class'; cls: string }
-  | { type: 'instance'; cls: string; payload?: TaintFact[] }
+  /** `assumed`: the class was chosen by class-hierarchy analysis for an object of unknown class. */
+  | { type: 'instance'; cls: string; payload?: TaintFact[]; assumed?: boolean }
   | { type: 'function'; fn: string; boundSelf?: Value }
   | { type: 'module'; module: string }
   /** A name from outside the project, as an access path: `flask.request.get_json`, `flask_sqlalchemy.SQLAlchemy().Model`. */
@@ -44,6 +45,8 @@ export type ObjectRef =
   | { type: 'param'; index: number }
   /** Constant strings this value may be (a literal, or any element of a constant collection). */
   | { type: 'strings'; values: ReadonlySet<string>; collection: boolean }
+  /** A container of objects (a registry dict of classes): subscripts and lookups give `of`. */
+  | { type: 'elements'; of: Value }
   /** An object a library model made and reads back (a query over a model, a schema, a request parser). */
   | { type: 'tagged'; tag: string; cls?: string; data?: unknown };
 
@@ -150,7 +153,7 @@ function refId(ref: ObjectRef): string {
   switch (ref.type) {
     case 'class':
     case 'instance':
-      return `${ref.type}:${ref.cls}:${ref.type === 'instance' && ref.payload ? ref.payload.map(factId).join('|') : ''}`;
+      return `${ref.type}:${ref.cls}:${ref.type === 'instance' && ref.payload ? ref.payload.map(factId).join('|') : ''}${ref.type === 'instance' && ref.assumed ? ':assumed' : ''}`;
     case 'function':
       return `fn:${ref.fn}`;
     case 'module':
@@ -163,6 +166,8 @@ function refId(ref: ObjectRef): string {
       return `str:${[...ref.values].sort().join(',')}:${ref.collection}`;
     case 'tagged':
       return `tag:${ref.tag}:${ref.cls ?? ''}`;
+    case 'elements':
+      return `elements:${valueId(ref.of)}`;
   }
 }
 

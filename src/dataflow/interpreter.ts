@@ -16,11 +16,21 @@ import { bindArguments, substituteFact } from './arguments.js';
 import { attributeWriters, classAttribute, classBases, findMethod } from './classes.js';
 import type { Engine } from './engine.js';
 import { Narrowing } from './narrowing.js';
-import { dictEntry, intersection, memberOf, restrictKeys, targetOf } from './values.js';
+import { dictEntry, intersection, memberOf, restrictKeys, targetsOf } from './values.js';
 
 export type Env = Map<string, Value>;
 
 const DICT_COPIES = new Set(['copy']);
+/** Method names of builtin containers, strings and ORM sessions and queries: never resolved by class-hierarchy analysis. */
+const COMMON_METHODS = new Set([
+  'get', 'set', 'update', 'items', 'keys', 'values', 'pop', 'popitem', 'copy', 'clear', 'setdefault', 'append', 'extend',
+  'insert', 'remove', 'index', 'count', 'sort', 'reverse', 'add', 'discard', 'join', 'split', 'strip', 'format', 'encode',
+  'decode', 'lower', 'upper', 'replace', 'startswith', 'endswith', 'read', 'write', 'close', 'open', 'json', 'commit',
+  'rollback', 'flush', 'delete', 'save', 'query', 'filter', 'filter_by', 'first', 'all', 'one', 'execute', 'scalar',
+  'scalars', 'load', 'loads', 'dump', 'dumps', 'validate', 'run', 'send', 'to_dict', 'dict', 'serialize', 'isoformat',
+])
+/** More classes than this define a method name: the name tells nothing about the class. */
+const MAX_ASSUMED_CLASSES = 3;
 /** A loop whose state has not settled after this many rounds keeps what it has (facts only widen). */
 const MAX_LOOP_ROUNDS = 12;
 
@@ -48,7 +58,8 @@ export class Frame {
 
   // ---- parameters -------------------------------------------------------------------------------
 
-  bindParameters(): void {
+  /** Binds each parameter to its symbolic self; `objects` adds the objects a specialised call passes. */
+  bindParameters(objects: Value[] = []): void {
     const fn = this.fn!;
     const injected = this.engine.injectedArguments(fn);
     fn.def.params.forEach((p, index) => {
@@ -59,8 +70,33 @@ export class Frame {
       ];
       if (index === 0 && fn.owner && fn.kind === 'method') facts.push(obj({ type: 'instance', cls: fn.owner.qname }));
       if (index === 0 && fn.owner && fn.kind === 'classmethod') facts.push(obj({ type: 'class', cls: fn.owner.qname }));
-      this.env.set(p.name, union(facts, injected.get(p.name) ?? EMPTY));
+      if (p.annotation) facts.push(...this.annotated(p.annotation).map((cls) => obj({ type: 'instance', cls })));
+      this.env.set(p.name, union(objects[index] ?? EMPTY, facts, injected.get(p.name) ?? EMPTY));
     });
+  }
+
+  /** Project classes an annotation of another function (in its own module) names. */
+  private annotatedIn(fn: FunctionInfo, annotation: Expr): string[] {
+    return fn.module === this.module ? this.annotated(annotation) : new Frame(this.engine, fn.module, undefined).annotated(annotation);
+  }
+
+  /** Project classes an annotation names: `User`, `"User"`, `Optional[User]`, `User | None`, `list[User]`. */
+  annotated(annotation: Expr): string[] {
+    switch (annotation.t) {
+      case 'name':
+      case 'attr':
+        return refs(this.engine.evaluateInModule(this.module.name, annotation)).flatMap((r) => (r.type === 'class' ? [r.cls] : []));
+      case 'str':
+        return /^[A-Za-z_][\w.]*$/.test(annotation.v) ? this.annotated(dottedName(annotation.v, annotation)) : [];
+      case 'sub':
+        return this.annotated(annotation.index);
+      case 'seq':
+        return annotation.items.flatMap((i) => this.annotated(i));
+      case 'other':
+        return annotation.parts.flatMap((i) => this.annotated(i));
+      default:
+        return [];
+    }
   }
 
   // ---- statements -------------------------------------------------------------------------------
@@ -384,11 +420,17 @@ export class Frame {
 
   private dictLiteral(expr: Extract<Expr, { t: 'dict' }>): Value {
     const parts: Value[] = [];
+    const elements: Value[] = [];
     for (const entry of expr.entries) {
       if ('spread' in entry) parts.push(this.evaluate(entry.spread).filter((f) => f.k === 'map'));
-      else parts.push(dictEntry(this.evaluate(entry.key), this.evaluate(entry.value), this.step(entry.key)));
+      else {
+        const value = this.evaluate(entry.value);
+        parts.push(dictEntry(this.evaluate(entry.key), value, this.step(entry.key)));
+        elements.push(value.filter((f) => f.k === 'object' && (f.ref.type === 'class' || f.ref.type === 'function')));
+      }
     }
-    return union(...parts);
+    const held = union(...elements);
+    return union(...parts, held.length > 0 ? [obj({ type: 'elements', of: held })] : EMPTY);
   }
 
   private comprehension(expr: Extract<Expr, { t: 'comp' }>): Value {
@@ -444,6 +486,7 @@ export class Frame {
       else if (f.k === 'value') out.push(f);
       else if (f.k === 'object' && f.ref.type === 'external') out.push(obj({ type: 'external', path: `${f.ref.path}[]` }));
       else if (f.k === 'object' && f.ref.type === 'instance') out.push(f);
+      else if (f.k === 'object' && f.ref.type === 'elements') out.push(...f.ref.of);
     }
     return union(out);
   }
@@ -466,6 +509,18 @@ export class Frame {
       else if (f.k === 'map') out.push([{ k: 'value', origin: f.origin, field: name, trace: extend(f.trace, this.step(expr)), check: 'none' }]);
     }
     return union(...out);
+  }
+
+  /**
+   * Class-hierarchy analysis for `obj.method(...)` on an object of unknown class: the method of each
+   * project class that defines it, bound to an instance marked as assumed. Names every dict, list
+   * and ORM object has are left alone, and so is a name too many classes define to tell.
+   */
+  private assumedMethods(method: string): Value {
+    if (method.startsWith('_') || COMMON_METHODS.has(method)) return EMPTY;
+    const owners = this.engine.classesDefining(method);
+    if (owners.length === 0 || owners.length > MAX_ASSUMED_CLASSES) return EMPTY;
+    return owners.map((cls) => obj({ type: 'function', fn: cls.methods.get(method)!.qname, boundSelf: [obj({ type: 'instance', cls: cls.qname, assumed: true })] }));
   }
 
   /** A value with what library models say its outside names stand for. */
@@ -528,6 +583,7 @@ export class Frame {
       receiver = this.evaluate(expr.fn.obj);
       method = expr.fn.name;
       callee = this.attribute(receiver, method, expr.fn);
+      if (!refs(callee).some((r) => r.type === 'function') && isUnknownObject(receiver)) callee = union(callee, this.assumedMethods(method));
     } else {
       callee = this.evaluate(expr.fn);
     }
@@ -560,6 +616,9 @@ export class Frame {
   private defaultCall(site: CallSite): Value {
     const out: Value[] = [];
     if (site.receiver && site.method) out.push(this.taintMethod(site));
+    if (site.receiver && (site.method === 'get' || site.method === 'values')) {
+      for (const ref of refs(site.receiver)) if (ref.type === 'elements') out.push(ref.of);
+    }
     for (const ref of refs(site.callee)) {
       if (ref.type === 'function') out.push(this.callFunction(ref.fn, ref.boundSelf, site));
       else if (ref.type === 'class') out.push(this.construct(ref.cls, site));
@@ -679,11 +738,12 @@ export class Frame {
     const kwargsIndex = fn.def.params.findIndex((p) => p.kind === 'kwargs');
     for (const sink of summary.sinks) {
       const facts = substituteFact(sink.fact, actuals, callStep);
-      const target = sink.target.type === 'param' ? actuals[sink.target.index] ?? EMPTY : null;
+      const annotated = sink.target.type === 'param' && sink.target.cls ? [obj({ type: 'instance', cls: sink.target.cls })] : EMPTY;
+      const target = sink.target.type === 'param' ? union(actuals[sink.target.index] ?? EMPTY, annotated) : null;
       // keys handed over as **kwargs to a function that writes them: the call itself is the sink
       const viaKwargs = 'param' in sink.fact.origin && sink.fact.origin.param === kwargsIndex && sink.kind !== 'field-value';
       const at = viaKwargs
-        ? { ...sink, kind: 'constructor', path: this.path, node: site.expr, sinkText: this.text(site.expr), targetText: this.text(site.expr.fn), functionName: this.fn?.qname ?? this.module.name }
+        ? { ...sink, kind: 'constructor', path: this.path, node: site.expr, at: undefined, sinkText: this.text(site.expr), targetText: this.text(site.expr.fn), functionName: this.fn?.qname ?? this.module.name }
         : sink;
       const insideCallee = (s: Step) => s.path === fn.module.path && s.offset >= fn.def.s && s.offset < fn.def.e;
       for (const fact of facts) this.record({ ...at, fact: viaKwargs ? { ...fact, trace: fact.trace.filter((s) => !insideCallee(s)) } : fact }, target);
@@ -696,6 +756,11 @@ export class Frame {
       } else {
         out.push(...substituteFact(f, actuals, callStep));
       }
+    }
+    if (fn.def.returns) out.push(...this.annotatedIn(fn, fn.def.returns).map((cls) => obj({ type: 'instance', cls })));
+    if (!out.some((f) => f.k === 'object')) {
+      const objects = actuals.map((a) => a.filter((f) => f.k === 'object' && f.ref.type === 'class'));
+      if (objects.some((o) => o.length > 0)) out.push(...this.engine.returnsFor(fn, objects));
     }
     return union(out);
   }
@@ -713,6 +778,7 @@ export class Frame {
         target: { type: 'unknown' },
         path: this.path,
         node: sink.node,
+        ...(sink.at ? { at: sink.at } : {}),
         sinkText: this.text(sink.node),
         targetText: sink.targetNode ? this.text(sink.targetNode) : '',
         functionName: this.fn?.qname ?? this.module.name,
@@ -725,10 +791,12 @@ export class Frame {
 
   /** Files a sink under this function: a hit when request data reaches it, a summary entry when a parameter does. */
   private record(record: SinkRecord, target: Value | null): void {
-    const resolved = target ? targetOf(target) : record.target;
-    const complete = { ...record, target: resolved };
-    if ('param' in record.fact.origin || resolved.type === 'param') this.sinks.push(complete);
-    else this.hits.push(complete);
+    const resolved = target ? targetsOf(target) : [record.target];
+    for (const each of resolved.length > 0 ? resolved : [{ type: 'unknown' as const }]) {
+      const complete = { ...record, target: each };
+      if ('param' in record.fact.origin || each.type === 'param') this.sinks.push(complete);
+      else this.hits.push(complete);
+    }
   }
 
   // ---- site context -----------------------------------------------------------------------------
@@ -758,6 +826,19 @@ export class Frame {
   text(node: Span): string {
     return codeText(this.module.source, node);
   }
+}
+
+/** A value that says nothing of what object it is: no caller data, no project object, only unresolved outside names. */
+function isUnknownObject(value: Value): boolean {
+  return value.every((f) => f.k === 'object' && f.ref.type === 'external' && (f.ref.path.startsWith('builtins.') || f.ref.path.endsWith('()')));
+}
+
+/** `a.b.c` as a name-and-attribute expression at the span of the string that spelled it. */
+function dottedName(text: string, at: Span): Expr {
+  const [first, ...rest] = text.split('.');
+  let expr: Expr = { t: 'name', id: first!, s: at.s, e: at.e };
+  for (const name of rest) expr = { t: 'attr', obj: expr, name, s: at.s, e: at.e };
+  return expr;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface SinkReport {
   target: Value;
   /** Source range of the sink expression. */
   node: Span;
+  /** Where the finding sits when not at the start of `node` (a keyword of a multi-line call). */
+  at?: Span;
   /** Source range of the target expression, for messages. */
   targetNode?: Span;
   /** Further narrows the keys (e.g. the fields a schema loads). */

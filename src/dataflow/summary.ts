@@ -4,8 +4,14 @@ import type { Span } from '../python/ir.js';
 import { restrict } from './keyset.js';
 import { extend, type Step, type TaintFact, type Value } from './facts.js';
 
-/** What a sink writes: a class (its model), a parameter's object (resolved by the caller), or unknown. */
-export type TargetRef = { type: 'class'; cls: string } | { type: 'param'; index: number } | { type: 'unknown' };
+/**
+ * What a sink writes: a class (its model; `assumed` when only class-hierarchy analysis chose it), a
+ * parameter's object (resolved by the caller; `cls` when its annotation names a class), or unknown.
+ */
+export type TargetRef =
+  | { type: 'class'; cls: string; assumed?: boolean }
+  | { type: 'param'; index: number; cls?: string }
+  | { type: 'unknown' };
 
 /** A sink reached inside a function, with the fact that reaches it. */
 export interface SinkRecord {
@@ -14,6 +20,8 @@ export interface SinkRecord {
   target: TargetRef;
   path: string;
   node: Span;
+  /** Where the finding sits, when not at the start of `node`. */
+  at?: Span;
   sinkText: string;
   targetText: string;
   /** Qualified name of the function holding the sink. */

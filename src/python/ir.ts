@@ -91,6 +91,8 @@ export interface FunctionDef extends Span {
   decorators: Expr[];
   body: Stmt[];
   isAsync: boolean;
+  /** The return annotation (`-> User`). */
+  returns?: Expr;
   /** The body is lowered on first use (see lowerModule). */
   deferred?: boolean;
 }

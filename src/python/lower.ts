@@ -160,6 +160,7 @@ function lowerFunction(node: FunctionNode): FunctionDef {
     decorators: node.d.decorators.map((d) => lowerExpr(d.d.expr)),
     body: [],
     isAsync: node.d.isAsync,
+    ...(node.d.returnAnnotation ? { returns: lowerExpr(node.d.returnAnnotation) } : {}),
   };
   const fetch = deferredBody;
   if (!fetch) {
