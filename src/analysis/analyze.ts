@@ -97,7 +97,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   for (const fn of summarised) for (const c of engine.summaryOf(fn).callees) called.add(c);
 
   const findings = new Map<string, Finding>();
-  const emit = (record: SinkRecord, endpoint: Endpoint | null) => {
+  const emit = (record: SinkRecord & { related?: TraceStep[] }, endpoint: Endpoint | null) => {
     const hit = toHit(record, endpoint, catalog, sensitivity, modules);
     if (!hit) return;
     const module = modules.find((m) => m.path === hit.location.path)!;
@@ -109,6 +109,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     else existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
   };
 
+  const pending: { record: SinkRecord; endpoint: Endpoint | null }[] = [];
   for (const fn of summarised) {
     const summary = engine.summaryOf(fn);
     const records = [...summary.hits];
@@ -117,16 +118,37 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     if (records.length === 0) continue;
     const endpoints = routes.filter((r) => reach.get(r.handler.qname)?.has(fn.qname)).map((r) => r.endpoint);
     for (const record of records) {
-      if (endpoints.length === 0) emit(record, null);
-      for (const endpoint of endpoints) emit(record, endpoint);
+      if (endpoints.length === 0) pending.push({ record, endpoint: null });
+      for (const endpoint of endpoints) pending.push({ record, endpoint });
     }
   }
+
+  // a write in a helper that several functions reach with request data: each caller's finding sits at its call
+  const callersOfWrite = new Map<string, Set<string>>();
+  for (const { record, endpoint } of pending) {
+    if (!record.call) continue;
+    const hit = toHit(record, endpoint, catalog, sensitivity, modules);
+    if (!hit || !toFinding(hit, sensitivity, undefined)) continue;
+    const key = writeKey(record);
+    callersOfWrite.set(key, (callersOfWrite.get(key) ?? new Set()).add(record.call.functionName));
+  }
+  const placed = (record: SinkRecord): SinkRecord & { related?: TraceStep[] } => {
+    const call = record.call;
+    if (!call || (callersOfWrite.get(writeKey(record))?.size ?? 0) < 2) return record;
+    const write = traceStep({ path: record.path, offset: (record.at ?? record.node).s, end: record.node.e }, modules);
+    return { ...record, path: call.path, node: call.node, at: undefined, sinkText: call.text, functionName: call.functionName, related: [write] };
+  };
+  for (const { record, endpoint } of pending) emit(placed(record), endpoint);
 
   return {
     findings: [...findings.values()].sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule)),
     routes: routes.map((r) => r.endpoint).sort((a, b) => a.location.path.localeCompare(b.location.path) || a.location.line - b.location.line),
     models: catalog.all(),
   };
+}
+
+function writeKey(record: SinkRecord): string {
+  return `${record.kind}:${record.path}:${record.node.s}`;
 }
 
 /** `name`, `mod.name` and `name(...)` decorators by their last name. */
@@ -163,7 +185,7 @@ function reachability(handlers: FunctionInfo[], project: ProjectIndex, callees: 
   return out;
 }
 
-function toHit(record: SinkRecord, endpoint: Endpoint | null, catalog: ModelCatalog, sensitivity: Sensitivity, modules: ModuleIR[]): SinkHit | undefined {
+function toHit(record: SinkRecord & { related?: TraceStep[] }, endpoint: Endpoint | null, catalog: ModelCatalog, sensitivity: Sensitivity, modules: ModuleIR[]): SinkHit | undefined {
   const module = modules.find((m) => m.path === record.path)!;
   const model = record.target.type === 'class' ? catalog.infoFor(record.target.cls) ?? null : null;
   const start = positionOf(module.lineStarts, (record.at ?? record.node).s);
@@ -196,6 +218,7 @@ function toHit(record: SinkRecord, endpoint: Endpoint | null, catalog: ModelCata
     allowlistedOnly,
     trace: readableTrace(record.fact.trace.map((s) => traceStep(s, modules))),
     endpoint,
+    ...(record.related ? { related: record.related } : {}),
   };
 }
 
@@ -245,6 +268,7 @@ function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined)
     message: rule.message(hit, fields),
     remediation: remediationFor(hit, fields),
     ...(fix ? { fix } : {}),
+    ...(hit.related ? { related: hit.related } : {}),
     fingerprint: fingerprint([rule.code, hit.location.path, hit.functionName, hit.sinkText, fields.join(','), describeKeySet(hit.keys)]),
   };
 }

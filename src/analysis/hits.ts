@@ -34,4 +34,6 @@ export interface SinkHit {
   allowlistedOnly?: boolean;
   trace: TraceStep[];
   endpoint: Endpoint | null;
+  /** Further places that take part: the shared helper's write, when the hit sits at a route's call of it. */
+  related?: TraceStep[];
 }

@@ -743,8 +743,8 @@ export class Frame {
       // keys handed over as **kwargs to a function that writes them: the call itself is the sink
       const viaKwargs = 'param' in sink.fact.origin && sink.fact.origin.param === kwargsIndex && sink.kind !== 'field-value';
       const at = viaKwargs
-        ? { ...sink, kind: 'constructor', path: this.path, node: site.expr, at: undefined, sinkText: this.text(site.expr), targetText: this.text(site.expr.fn), functionName: this.fn?.qname ?? this.module.name }
-        : sink;
+        ? { ...sink, kind: 'constructor', path: this.path, node: site.expr, at: undefined, sinkText: this.text(site.expr), targetText: this.text(site.expr.fn), functionName: this.fn?.qname ?? this.module.name, call: undefined }
+        : { ...sink, call: { path: this.path, node: site.expr, text: this.text(site.expr), functionName: this.fn?.qname ?? this.module.name } };
       const insideCallee = (s: Step) => s.path === fn.module.path && s.offset >= fn.def.s && s.offset < fn.def.e;
       for (const fact of facts) this.record({ ...at, fact: viaKwargs ? { ...fact, trace: fact.trace.filter((s) => !insideCallee(s)) } : fact }, target);
     }

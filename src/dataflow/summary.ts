@@ -26,8 +26,17 @@ export interface SinkRecord {
   targetText: string;
   /** Qualified name of the function holding the sink. */
   functionName: string;
+  /** For a write inside a callee: the outermost call, in the function where request data reaches it, that leads there. */
+  call?: CallLocation;
   bound?: string;
   field?: string;
+}
+
+export interface CallLocation {
+  path: string;
+  node: Span;
+  text: string;
+  functionName: string;
 }
 
 export interface Summary {
