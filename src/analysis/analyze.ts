@@ -113,8 +113,9 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   for (const fn of summarised) {
     const summary = engine.summaryOf(fn);
     const records = [...summary.hits];
-    // sinks whose target stayed a parameter, in functions nobody calls: report with the target unknown
-    if (!called.has(fn.qname)) records.push(...summary.sinks.filter((s) => 'source' in s.fact.origin).map((s) => ({ ...s, target: { type: 'unknown' as const } })));
+    // sinks whose target stayed a parameter, in functions nobody calls: the class the parameter is known
+    // to hold (an annotation, a decorator's injected instance), else unknown
+    if (!called.has(fn.qname)) records.push(...summary.sinks.filter((s) => 'source' in s.fact.origin).map((s) => ({ ...s, target: uncalledTarget(s.target) })));
     if (records.length === 0) continue;
     const endpoints = routes.filter((r) => reach.get(r.handler.qname)?.has(fn.qname)).map((r) => r.endpoint);
     for (const record of records) {
@@ -145,6 +146,10 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     routes: routes.map((r) => r.endpoint).sort((a, b) => a.location.path.localeCompare(b.location.path) || a.location.line - b.location.line),
     models: catalog.all(),
   };
+}
+
+function uncalledTarget(target: SinkRecord['target']): SinkRecord['target'] {
+  return target.type === 'param' && target.cls ? { type: 'class', cls: target.cls } : target.type === 'param' ? { type: 'unknown' } : target;
 }
 
 function writeKey(record: SinkRecord): string {

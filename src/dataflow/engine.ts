@@ -232,16 +232,17 @@ export class Engine {
         if (!deco || !viewParam) continue;
         for (const wrapper of this.project.functions.values()) {
           if (wrapper.parent !== deco) continue;
+          // the view's arguments as they are when the wrapper calls it (inside the branch that does)
           const frame = new Frame(this, wrapper.module, wrapper);
-          frame.run(wrapper.def.body);
-          forEachCallOf(viewParam, wrapper.def.body, (call) => {
-            const positional = call.args.filter((a) => !a.name && !a.star);
-            positional.forEach((a, i) => {
+          frame.onNamedCall = (callee, args, kwargs) => {
+            if (callee !== viewParam) return;
+            args.forEach((value, i) => {
               const param = fn.def.params[i];
-              if (param) out.set(param.name, union(out.get(param.name) ?? EMPTY, frame.evaluate(a.value)));
+              if (param) out.set(param.name, union(out.get(param.name) ?? EMPTY, value));
             });
-            for (const a of call.args) if (a.name) out.set(a.name, union(out.get(a.name) ?? EMPTY, frame.evaluate(a.value)));
-          });
+            for (const [name, value] of kwargs) out.set(name, union(out.get(name) ?? EMPTY, value));
+          };
+          frame.run(wrapper.def.body);
         }
       }
     }
@@ -264,15 +265,6 @@ export class Engine {
 function summaryId(summary: Summary): string {
   const sink = (r: SinkRecord) => `${r.kind}:${r.path}:${r.node.s}:${JSON.stringify(r.target)}:${factId(r.fact)}:${r.field ?? ''}:${r.bound ?? ''}`;
   return [valueId(summary.returns), summary.sinks.map(sink).sort().join('|'), summary.hits.map(sink).sort().join('|'), [...summary.callees].sort().join(',')].join('#');
-}
-
-/** Calls of the name `callee` as a statement, an assigned value or a returned value, in nested blocks too. */
-function forEachCallOf(callee: string, body: Stmt[], visit: (call: Extract<Expr, { t: 'call' }>) => void): void {
-  for (const stmt of body) {
-    const value = stmt.t === 'return' || stmt.t === 'expr' || stmt.t === 'assign' ? stmt.value : undefined;
-    if (value?.t === 'call' && value.fn.t === 'name' && value.fn.id === callee) visit(value);
-    for (const child of childBodies(stmt)) forEachCallOf(callee, child, visit);
-  }
 }
 
 /** The top-level statements (compound ones whole) that bind `name`. */

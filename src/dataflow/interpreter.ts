@@ -49,6 +49,8 @@ export class Frame {
   private readonly narrowing = new Narrowing(this);
   readonly project: ProjectIndex;
   readonly path: string;
+  /** Sees each call of a plain name with its evaluated positional (not `*`-spread) and keyword arguments. */
+  onNamedCall?: (callee: string, args: Value[], kwargs: Map<string, Value>) => void;
 
   constructor(private readonly engine: Engine, readonly module: ModuleIR, readonly fn: FunctionInfo | undefined, env?: Env) {
     this.env = env ?? new Map();
@@ -591,6 +593,11 @@ export class Frame {
     const kwargs = new Map<string, Value>();
     const spread: Value[] = [];
     for (const arg of expr.args) this.collectArg(arg, args, kwargs, spread);
+    if (this.onNamedCall && expr.fn.t === 'name') {
+      const positional = expr.args.flatMap((a, i) => (!a.name && !a.star ? [i] : []));
+      const plain = positional.length === expr.args.filter((a) => !a.name && a.star !== 2).length ? args : args.slice(0, positional.length);
+      this.onNamedCall(expr.fn.id, plain, kwargs);
+    }
     const site: CallSite = {
       ...this.context(),
       expr, callee, receiver, method, args, kwargs, spread,
