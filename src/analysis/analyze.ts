@@ -219,6 +219,7 @@ function toHit(record: SinkRecord & { related?: TraceStep[] }, endpoint: Endpoin
     model,
     ...(model && record.target.type === 'class' && record.target.assumed ? { modelAssumed: true } : {}),
     keys,
+    ...(record.overwritten ? { overwritten: record.overwritten } : {}),
     field: record.field,
     allowlistedOnly,
     trace: readableTrace(record.fact.trace.map((s) => traceStep(s, modules))),
@@ -244,7 +245,7 @@ function traceStep(step: Step, modules: ModuleIR[]): TraceStep {
 function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined): Finding | undefined {
   const rule = allRules.find((r) => r.claims(hit));
   if (!rule) return undefined;
-  const writable = hit.model ? reachable(hit.keys, hit.model.fields.map((f) => f.name)).sort() : [];
+  const writable = hit.model ? reachable(hit.keys, hit.model.fields.map((f) => f.name).filter((f) => !hit.overwritten?.includes(f))).sort() : [];
   let fields: string[];
   if (hit.kind === 'privilege-value') fields = [hit.field!];
   else if (hit.model) fields = hit.model.fields.filter((f) => f.sensitive && writable.includes(f.name)).map((f) => f.name).sort();

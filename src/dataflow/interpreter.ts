@@ -4,10 +4,10 @@
 // LibraryModel hooks; it names no framework.
 import type { Arg, Expr, ModuleIR, Span, Stmt } from '../python/ir.js';
 import { codeText } from '../python/positions.js';
-import { ANY, subtract } from './keyset.js';
+import { ANY, intersect, subtract } from './keyset.js';
 import {
   EMPTY, constantStrings, extend, obj, ofKind, refs, taints, union, withStep,
-  type Fact, type ObjectRef, type Step, type TaintFact, type Value, valueId,
+  type Fact, type ObjectRef, type Origin, type Step, type TaintFact, type Value, valueId,
 } from './facts.js';
 import type { AttributeSite, CallSite, SinkReport, SiteContext } from './library.js';
 import type { SinkRecord } from './summary.js';
@@ -16,7 +16,7 @@ import { bindArguments, substituteFact } from './arguments.js';
 import { attributeWriters, classAttribute, classBases, findMethod } from './classes.js';
 import type { Engine } from './engine.js';
 import { Narrowing } from './narrowing.js';
-import { dictEntry, intersection, memberOf, restrictKeys, targetsOf } from './values.js';
+import { dictEntry, elementBound, intersection, memberOf, restrictKeys, targetsOf } from './values.js';
 
 export type Env = Map<string, Value>;
 
@@ -105,11 +105,21 @@ export class Frame {
 
   /** Runs statements; returns false when every path through them leaves (return, raise, break, continue). */
   run(body: Stmt[]): boolean {
-    for (const stmt of body) {
-      if (!this.exec(stmt)) return false;
+    this.depth++;
+    try {
+      for (const stmt of body) {
+        if (!this.exec(stmt)) return false;
+      }
+      return true;
+    } finally {
+      this.depth--;
     }
-    return true;
   }
+
+  /** Nesting of the block being run: 1 is the function's own body, run on every path that gets that far. */
+  private depth = 0;
+  /** Fields the function sets from server values on every path, after earlier writes: `user.api_key = new_key()`. */
+  readonly overwrites: { cls: string; field: string; offset: number }[] = [];
 
   private exec(stmt: Stmt): boolean {
     switch (stmt.t) {
@@ -133,7 +143,9 @@ export class Frame {
       case 'for': {
         const iterable = this.evaluate(stmt.iter);
         const runsOnce = stmt.iter.t === 'seq' && stmt.iter.items.length > 0 && constantStrings(iterable) !== null;
-        return this.execLoop(stmt.body, stmt.orelse, () => this.assign(stmt.target, this.iterate(iterable), { s: stmt.s, e: stmt.iter.e }), runsOnce);
+        const falls = this.execLoop(stmt.body, stmt.orelse, () => this.assign(stmt.target, this.iterate(iterable), { s: stmt.s, e: stmt.iter.e }), runsOnce);
+        this.rejectingLoop(stmt, iterable);
+        return falls;
       }
       case 'while':
         return this.execLoop(stmt.body, stmt.orelse, () => this.narrowing.narrow(stmt.test, true));
@@ -216,7 +228,7 @@ export class Frame {
   }
 
   private execIf(stmt: Extract<Stmt, { t: 'if' }>): boolean {
-    this.evaluate(stmt.test);
+    const testValue = this.evaluate(stmt.test);
     const before = this.snapshot();
     this.narrowing.narrow(stmt.test, true);
     const thenFalls = this.run(stmt.body);
@@ -228,7 +240,53 @@ export class Frame {
     const ends = [...(thenFalls ? [afterThen] : []), ...(elseFalls ? [afterElse] : [])];
     if (ends.length === 0) return false;
     this.restore(joinEnvs(ends));
+    if (!thenFalls && stmt.orelse.length === 0) this.rejectedOutside(stmt.test, testValue, stmt);
     return true;
+  }
+
+  /**
+   * `if <keys outside S>: reject` lets only keys in S go on: a validator's (or comprehension's) keys
+   * bounded by "every key but S", or `set(data) - S`, bound the mapping they came from to S.
+   */
+  private rejectedOutside(test: Expr, value: Value, node: Span): void {
+    for (const f of value) {
+      if ((f.k === 'keys' || f.k === 'key') && f.keys.kind === 'anyBut') this.boundOrigin(f.origin, f.keys.keys, node);
+    }
+    if (test.t === 'other' && test.parts.length === 2) {
+      const allowed = elementBound(this.evaluate(test.parts[1]!));
+      if (!allowed) return;
+      for (const f of this.evaluate(test.parts[0]!)) if (f.k === 'map' || f.k === 'keys') this.boundOrigin(f.origin, allowed, node);
+    }
+  }
+
+  /** `for k in data: if k not in S: reject`: after the loop, only keys in S of `data` go on. */
+  private rejectingLoop(stmt: Extract<Stmt, { t: 'for' }>, iterable: Value): void {
+    if (stmt.target.t !== 'name') return;
+    const key = stmt.target.id;
+    for (const guard of stmt.body) {
+      if (guard.t !== 'if' || guard.orelse.length > 0 || !this.alwaysLeaves(guard.body)) continue;
+      const scratch: Env = new Map([[key, [{ k: 'key', origin: { source: '' }, keys: ANY, trace: [] } as Fact]]]);
+      new Narrowing({ env: scratch, evaluate: (e) => this.evaluate(e), step: (n) => this.step(n) }).narrow(guard.test, false);
+      const passed = ofKind(scratch.get(key) ?? EMPTY, 'key')[0]?.keys;
+      if (!passed || passed.kind !== 'only') continue;
+      for (const f of iterable) if (f.k === 'map' || f.k === 'keys') this.boundOrigin(f.origin, passed.keys, guard);
+    }
+  }
+
+  /** Whether a block always leaves: it ends in return or raise, or a call that never returns. */
+  private alwaysLeaves(body: Stmt[]): boolean {
+    const last = body[body.length - 1];
+    return !!last && (last.t === 'return' || last.t === 'raise' || (last.t === 'expr' && last.value.t === 'call' && this.isNoReturn(last.value)));
+  }
+
+  /** Every mapping of this origin in scope now holds at most the keys in `allowed`. */
+  private boundOrigin(origin: Origin, allowed: ReadonlySet<string>, node: Span): void {
+    const same = (o: Origin) => ('source' in o && 'source' in origin ? o.source === origin.source : 'param' in o && 'param' in origin && o.param === origin.param);
+    const step = this.step(node, 'keys outside the allowlist are rejected');
+    for (const [name, value] of this.env) {
+      if (!value.some((f) => f.k !== 'object' && f.k !== 'value' && same(f.origin))) continue;
+      this.env.set(name, value.map((f) => (f.k !== 'object' && f.k !== 'value' && same(f.origin) ? withStep({ ...f, keys: intersect(f.keys, allowed) }, step) : f)));
+    }
   }
 
   /** Runs a loop body until the state at its head stops changing (key sets settle), then the else branch. */
@@ -290,6 +348,7 @@ export class Frame {
         for (const ref of refs(base)) {
           const cell = cellOf(ref, target.name);
           if (cell) this.engine.writeCell(cell, storable(ref, stepped));
+          if (ref.type === 'instance' && this.depth === 1 && taints(value).length === 0) this.overwrites.push({ cls: ref.cls, field: target.name, offset: stmt.s });
         }
         return;
       }

@@ -30,6 +30,8 @@ export interface SinkRecord {
   call?: CallLocation;
   bound?: string;
   field?: string;
+  /** Fields the same function sets from server values after this write, on every path: not the caller's. */
+  overwritten?: string[];
 }
 
 export interface CallLocation {
@@ -48,6 +50,16 @@ export interface Summary {
   hits: SinkRecord[];
   /** Project functions this one calls. */
   callees: Set<string>;
+}
+
+/** Marks each write with the fields of its class the function overwrites after it, on every path. */
+export function withOverwrites(records: SinkRecord[], path: string, overwrites: { cls: string; field: string; offset: number }[]): SinkRecord[] {
+  if (overwrites.length === 0) return records;
+  return records.map((r) => {
+    const cls = r.target.type === 'class' ? r.target.cls : undefined;
+    const fields = overwrites.filter((o) => o.cls === cls && r.path === path && o.offset > r.node.s).map((o) => o.field);
+    return fields.length > 0 ? { ...r, overwritten: [...new Set([...(r.overwritten ?? []), ...fields])].sort() } : r;
+  });
 }
 
 export const emptySummary = (): Summary => ({ returns: [], sinks: [], hits: [], callees: new Set() });
