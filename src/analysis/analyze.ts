@@ -199,7 +199,9 @@ function toHit(record: SinkRecord & { related?: TraceStep[] }, endpoint: Endpoin
   let keys: KeySet;
   let allowlistedOnly: boolean | undefined;
   if (record.kind === 'field-value') {
-    if (record.fact.k !== 'value' || !record.field || !sensitivity.isPrivilege(record.field) || record.fact.check === 'held') return undefined;
+    // a privilege field anywhere; any sensitive field of the model when a constructor keyword names it
+    const explicit = record.at !== undefined && model?.fields.some((f) => f.name === record.field && f.sensitive) === true;
+    if (record.fact.k !== 'value' || !record.field || !(explicit || sensitivity.isPrivilege(record.field)) || record.fact.check === 'held') return undefined;
     kind = 'privilege-value';
     keys = only([record.field]);
     allowlistedOnly = record.fact.check === 'allowlisted';

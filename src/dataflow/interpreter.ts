@@ -241,7 +241,25 @@ export class Frame {
     if (ends.length === 0) return false;
     this.restore(joinEnvs(ends));
     if (!thenFalls && stmt.orelse.length === 0) this.rejectedOutside(stmt.test, testValue, stmt);
+    this.chosenByBranch(testValue, stmt);
     return true;
+  }
+
+  /**
+   * `admin = False; if data["admin"]: admin = True`: a server value picked by a branch on a caller's
+   * value is the caller's choice. Names a branch set to constants take the test's caller values.
+   */
+  private chosenByBranch(test: Value, stmt: Extract<Stmt, { t: 'if' }>): void {
+    const chooser = ofKind(test, 'value').filter((f) => f.check === 'none');
+    if (chooser.length === 0) return;
+    const step = this.step(stmt.test, `branch on ${this.text(stmt.test)}`);
+    const constants = [...stmt.body, ...stmt.orelse].flatMap((s) =>
+      s.t === 'assign' && s.targets.length === 1 && s.targets[0]!.t === 'name' && (s.value.t === 'const' || s.value.t === 'str' || s.value.t === 'num') ? [s.targets[0]!.id] : []);
+    for (const name of new Set(constants)) {
+      const value = this.env.get(name);
+      if (!value || taints(value).length > 0) continue;
+      this.env.set(name, union(value, chooser.map((f) => ({ ...withStep(f, step), field: null }))));
+    }
   }
 
   /**
