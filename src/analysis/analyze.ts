@@ -43,6 +43,12 @@ export interface Analysis {
   models: ModelInfo[];
 }
 
+/**
+ * Categories a constructor keyword taken from the request is reported for. Not credentials (a caller
+ * sets their own password) and not foreign keys by themselves (a comment names its post).
+ */
+const EXPLICIT_CATEGORIES = new Set<string>(['privilege', 'ownership', 'limit', 'server-state']);
+
 const KEY_SET_SINKS = new Set<string>(['setattr', 'constructor', 'dict-update', 'query-update', 'schema-load']);
 
 export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, errors: ScanError[] = []): Analysis {
@@ -200,7 +206,7 @@ function toHit(record: SinkRecord & { related?: TraceStep[] }, endpoint: Endpoin
   let allowlistedOnly: boolean | undefined;
   if (record.kind === 'field-value') {
     // a privilege field anywhere; any sensitive field of the model when a constructor keyword names it
-    const explicit = record.at !== undefined && model?.fields.some((f) => f.name === record.field && f.sensitive) === true;
+    const explicit = record.at !== undefined && model?.fields.some((f) => f.name === record.field) === true && EXPLICIT_CATEGORIES.has(sensitivity.classify(record.field!) ?? '');
     if (record.fact.k !== 'value' || !record.field || !(explicit || sensitivity.isPrivilege(record.field)) || record.fact.check === 'held') return undefined;
     kind = 'privilege-value';
     keys = only([record.field]);

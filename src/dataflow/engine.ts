@@ -10,6 +10,9 @@ import { emptySummary, withOverwrites, type SinkRecord, type Summary } from './s
 /** How many nested calls a summary computation may enter (route → helper → ... → writer). */
 const MAX_CALL_DEPTH = 8;
 
+/** Class-hierarchy analysis looks no further than this many modules defining a method name. */
+const MAX_METHOD_MODULES = 6;
+
 /** Rounds of recomputing incomplete summaries before the engine keeps what it has. */
 const MAX_SETTLE_ROUNDS = 10;
 
@@ -33,6 +36,8 @@ export class Engine {
   private readonly heap = new Map<string, Value>();
   private readonly heapReaders = new Map<string, Set<string>>();
   private heapChanged = false;
+  /** Values decorators inject, per decorated function (recomputed each settle round). */
+  private readonly injected = new Map<string, Map<string, Value>>();
 
   readonly models: LibraryModel[];
 
@@ -52,12 +57,17 @@ export class Engine {
   summaryOf(fn: FunctionInfo): Summary {
     const stored = this.summaries.get(fn.qname);
     if (stored && !this.incomplete.has(fn.qname)) return stored;
+    if (stored && this.round && !this.round.has(fn.qname) && !this.inProgress.has(fn.qname) && this.inProgress.size < MAX_CALL_DEPTH) return this.refresh(fn);
     if (stored || this.inProgress.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) {
+      if (!stored && !this.inProgress.has(fn.qname)) this.deferred.add(fn.qname);
       this.markIncomplete();
       return stored ?? emptySummary();
     }
     return this.compute(fn);
   }
+
+  /** Functions first met beyond the call-depth limit: settle() computes them from the top. */
+  private readonly deferred = new Set<string>();
 
   private markIncomplete(): void {
     const top = this.computing[this.computing.length - 1];
@@ -91,23 +101,45 @@ export class Engine {
    * cell: the answer is then the same whatever order functions were first met in.
    */
   settle(): void {
-    for (let round = 0; round < MAX_SETTLE_ROUNDS && this.incomplete.size > 0; round++) {
+    for (let round = 0; round < MAX_SETTLE_ROUNDS && (this.incomplete.size > 0 || this.deferred.size > 0); round++) {
       this.heapChanged = false;
-      let changed = false;
+      this.changedInRound = false;
+      this.injected.clear();
+      while (this.deferred.size > 0) {
+        const qname = [...this.deferred].sort()[0]!;
+        this.deferred.delete(qname);
+        const fn = this.project.functions.get(qname);
+        if (fn && !this.summaries.has(qname)) {
+          this.compute(fn);
+          this.changedInRound = true;
+        }
+      }
+      this.round = new Set();
       for (const qname of [...this.incomplete].sort()) {
         const fn = this.project.functions.get(qname);
-        const before = this.summaries.get(qname);
-        this.summaries.delete(qname);
-        this.incomplete.delete(qname);
-        if (!fn) continue;
-        const after = this.compute(fn);
-        if (before && summaryId(before) === summaryId(after)) continue;
-        changed = true;
-        for (const [caller, summary] of this.summaries) if (summary.callees.has(qname)) this.incomplete.add(caller);
+        if (!fn) this.incomplete.delete(qname);
+        else if (!this.round.has(qname)) this.refresh(fn);
       }
-      if (!changed && !this.heapChanged) break;
+      this.round = undefined;
+      if (!this.changedInRound && !this.heapChanged && this.deferred.size === 0) break;
     }
     this.incomplete.clear();
+    this.deferred.clear();
+  }
+
+  /** Summaries recomputed in the current settle round (each once; callees on demand, before their callers). */
+  private round: Set<string> | undefined;
+  private changedInRound = false;
+
+  private refresh(fn: FunctionInfo): Summary {
+    this.round!.add(fn.qname);
+    const before = this.summaries.get(fn.qname);
+    this.incomplete.delete(fn.qname);
+    const after = this.compute(fn);
+    if (before && summaryId(before) === summaryId(after)) return after;
+    this.changedInRound = true;
+    for (const [caller, summary] of this.summaries) if (summary.callees.has(fn.qname) && caller !== fn.qname) this.incomplete.add(caller);
+    return after;
   }
 
   /** Reads an attribute cell; the function reading it is recomputed if the cell changes later. */
@@ -171,12 +203,19 @@ export class Engine {
   classesDefining(method: string): ClassInfo[] {
     let owners = this.methodOwners.get(method);
     if (owners) return owners;
-    const pattern = new RegExp(`^[ \\t]+(async[ \\t]+)?def[ \\t]+${method}[ \\t]*\\(`, 'm');
-    for (const module of this.project.modules.values()) if (pattern.test(module.source)) this.project.load(module);
-    owners = [...this.project.classes.values()].filter((c) => c.methods.get(method)?.kind === 'method').sort((a, b) => a.qname.localeCompare(b.qname));
+    this.methodModules ??= indexMethodNames(this.project);
+    const modules = this.methodModules.get(method) ?? [];
+    // a name defined in many modules tells nothing; do not parse them all to find out
+    if (modules.length > MAX_METHOD_MODULES) owners = [];
+    else {
+      for (const module of modules) this.project.load(module);
+      owners = [...this.project.classes.values()].filter((c) => c.methods.get(method)?.kind === 'method').sort((a, b) => a.qname.localeCompare(b.qname));
+    }
     this.methodOwners.set(method, owners);
     return owners;
   }
+
+  private methodModules: Map<string, ModuleIR[]> | undefined;
 
   private hasNestedFunctions(fn: FunctionInfo): boolean {
     return fn.def.body.some((s) => s.t === 'def' || s.t === 'class');
@@ -225,7 +264,10 @@ export class Engine {
    * return view(request.get_json(), *a, **k)` hands the request body to the view's first parameter.
    */
   injectedArguments(fn: FunctionInfo): Map<string, Value> {
+    const known = this.injected.get(fn.qname);
+    if (known) return known;
     const out = new Map<string, Value>();
+    this.injected.set(fn.qname, out);
     for (const decorator of fn.def.decorators) {
       for (const ref of refs(this.evaluateInModule(fn.module.name, decorator))) {
         const deco = ref.type === 'function' ? this.project.functions.get(ref.fn) : undefined;
@@ -260,6 +302,17 @@ export class Engine {
     if (!module) return EMPTY;
     return new Frame(this, module, undefined, module.entry ? this.globalsOf(module) : this.envOf(module)).evaluate(expr);
   }
+}
+
+/** Modules by the names of the indented `def`s (methods, mostly) their text declares. */
+function indexMethodNames(project: ProjectIndex): Map<string, ModuleIR[]> {
+  const out = new Map<string, ModuleIR[]>();
+  for (const module of [...project.modules.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const name of new Set([...module.source.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+(\w+)/gm)].map((m) => m[1]!))) {
+      out.set(name, [...(out.get(name) ?? []), module]);
+    }
+  }
+  return out;
 }
 
 /** A summary's meaning without its traces, to tell when recomputing it changed anything. */

@@ -843,7 +843,7 @@ export class Frame {
     }
     if (fn.def.returns) out.push(...this.annotatedIn(fn, fn.def.returns).map((cls) => obj({ type: 'instance', cls })));
     if (!out.some((f) => f.k === 'object')) {
-      const objects = actuals.map((a) => a.filter((f) => f.k === 'object' && f.ref.type === 'class'));
+      const objects = actuals.map((a) => a.filter((f) => f.k === 'object' && (f.ref.type === 'class' || f.ref.type === 'function')));
       if (objects.some((o) => o.length > 0)) out.push(...this.engine.returnsFor(fn, objects));
     }
     return union(out);

@@ -193,7 +193,8 @@ export function sqlalchemyModel(models: SqlAlchemyModels): LibraryModel {
       const facts = site.spread.flatMap((v) => ofKind(v, 'map'));
       if (facts.length > 0) site.report({ kind: 'constructor', facts, target: site.callee, node: site.expr, targetNode: site.expr.fn });
     }
-    for (const [field, value] of site.kwargs) {
+    // a custom __init__ without **kwargs decides itself which keywords become fields (its summary reports them)
+    for (const [field, value] of takesKwargs ? site.kwargs : []) {
       const values = ofKind(value, 'value');
       // the finding sits on the keyword's own line, not the first line of a multi-line call
       const keyword = site.expr.args.find((a) => a.name === field)?.value;
