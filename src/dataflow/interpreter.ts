@@ -394,7 +394,17 @@ export class Frame {
     if (target.t !== 'name') return;
     const added = dictEntry(key, value, this.step(stmt));
     if (added.length > 0) this.env.set(target.id, union(this.lookup(target.id), added));
+    const name = constantStrings(key);
+    const objects = value.filter((f) => f.k === 'object' && f.ref.type !== 'param' && f.ref.type !== 'strings');
+    if (this.onNamedCall && name?.size === 1 && objects.length > 0) {
+      const entries = this.keyedObjects.get(target.id) ?? new Map<string, Value>();
+      entries.set([...name][0]!, objects);
+      this.keyedObjects.set(target.id, entries);
+    }
   }
+
+  /** Objects stored under constant keys of a local dict (`kwargs["user"] = user`), for onNamedCall. */
+  private readonly keyedObjects = new Map<string, Map<string, Value>>();
 
   /** `del d['k']`, `d.pop('k')`: a denylist of one. */
   private mutateRemoveKey(target: Expr, key: Value, stmt: Span): void {
@@ -673,7 +683,11 @@ export class Frame {
     if (this.onNamedCall && expr.fn.t === 'name') {
       const positional = expr.args.flatMap((a, i) => (!a.name && !a.star ? [i] : []));
       const plain = positional.length === expr.args.filter((a) => !a.name && a.star !== 2).length ? args : args.slice(0, positional.length);
-      this.onNamedCall(expr.fn.id, plain, kwargs);
+      const named = new Map(kwargs);
+      for (const a of expr.args) {
+        if (a.star === 2 && a.value.t === 'name') for (const [k, v] of this.keyedObjects.get(a.value.id) ?? []) named.set(k, v);
+      }
+      this.onNamedCall(expr.fn.id, plain, named);
     }
     const site: CallSite = {
       ...this.context(),
