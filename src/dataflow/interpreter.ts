@@ -605,11 +605,13 @@ export class Frame {
    * project class that defines it, bound to an instance marked as assumed. Names every dict, list
    * and ORM object has are left alone, and so is a name too many classes define to tell.
    */
-  private assumedMethods(method: string): Value {
+  private assumedMethods(method: string, receiver: Value): Value {
     if (method.startsWith('_') || COMMON_METHODS.has(method)) return EMPTY;
     const owners = this.engine.classesDefining(method);
     if (owners.length === 0 || owners.length > MAX_ASSUMED_CLASSES) return EMPTY;
-    return owners.map((cls) => obj({ type: 'function', fn: cls.methods.get(method)!.qname, boundSelf: [obj({ type: 'instance', cls: cls.qname, assumed: true })] }));
+    // a parameter stays the receiver too, so the caller's own object is written when it knows it
+    const params = receiver.filter((f) => f.k === 'object' && f.ref.type === 'param');
+    return owners.map((cls) => obj({ type: 'function', fn: cls.methods.get(method)!.qname, boundSelf: [...params, obj({ type: 'instance', cls: cls.qname, assumed: true })] }));
   }
 
   /** A value with what library models say its outside names stand for. */
@@ -672,7 +674,7 @@ export class Frame {
       receiver = this.evaluate(expr.fn.obj);
       method = expr.fn.name;
       callee = this.attribute(receiver, method, expr.fn);
-      if (!refs(callee).some((r) => r.type === 'function') && isUnknownObject(receiver)) callee = union(callee, this.assumedMethods(method));
+      if (!refs(callee).some((r) => r.type === 'function') && isUnknownObject(receiver)) callee = union(callee, this.assumedMethods(method, receiver));
     } else {
       callee = this.evaluate(expr.fn);
     }
@@ -926,9 +928,11 @@ export class Frame {
   }
 }
 
-/** A value that says nothing of what object it is: no caller data, no project object, only unresolved outside names. */
+/** A value that says nothing of what object it is: a parameter, or only unresolved outside names; no request data. */
 function isUnknownObject(value: Value): boolean {
-  return value.every((f) => f.k === 'object' && f.ref.type === 'external' && (f.ref.path.startsWith('builtins.') || f.ref.path.endsWith('()')));
+  return value.every((f) => (f.k === 'object'
+    ? f.ref.type === 'param' || (f.ref.type === 'external' && (f.ref.path.startsWith('builtins.') || f.ref.path.endsWith('()')))
+    : 'param' in f.origin));
 }
 
 /** `a.b.c` as a name-and-attribute expression at the span of the string that spelled it. */
