@@ -47,8 +47,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     throw new ScanPathError(`no such file or directory: ${options.path}`);
   }
   const root = isFile ? dirname(target) : target;
-  const files = isFile ? [basename(target)] : findPythonFiles(root, options);
-  const errors: ScanError[] = [];
+  const walked = isFile ? { files: [basename(target)], problems: [] } : findPythonFiles(root, options);
+  const files = walked.files;
+  const errors: ScanError[] = [...walked.problems];
+  if (files.length === 0) errors.push({ path: '.', message: 'no Python files found' });
   const entry = entryPattern(options.extraSources ?? []);
   // Like Semgrep's prefilter: Flask entry code (it reads the request, declares routes) is parsed now;
   // any other module only when the analysis first resolves a name into it, so a file no entry code
