@@ -1,16 +1,18 @@
-// scan(options): find the Python files, summarise each, analyse the project, and build the ScanResult.
+// scan(options): find the Python files, lower each (cached, on worker threads), analyse the project, and
+// build the ScanResult.
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyze } from './analysis/analyze.js';
+import { ScanCache, digest } from './cache/cache.js';
+import { toolStamp } from './cache/stamp.js';
 import { findPythonFiles, moduleNameOf } from './files.js';
 import type { ModuleIR, Stmt } from './python/ir.js';
-import { lowerModule } from './python/lower.js';
-import { parsePython, type ParsedPython } from './python/parse.js';
 import { entryPattern } from './frameworks/flask/request.js';
-import { childBodies } from './semantic/project.js';
-import { lineStartsOf, positionOf } from './python/positions.js';
+import { lineStartsOf } from './python/positions.js';
 import type { ScanError, ScanResult } from './result.js';
+import { lowerFile, type LoweredFile } from './workers/lower-file.js';
+import { defaultWorkers, lowerAll } from './workers/pool.js';
 
 export interface ScanOptions {
   /** Folder or single file to scan. */
@@ -31,11 +33,25 @@ export interface ScanOptions {
   extraSinks?: string[];
   /** Extra decorators, by qualified name, that authenticate by API key. */
   apiKeyDecorators?: string[];
+  /** Read and write `.massassign_cache/` in the scan root (the CLI's default; off unless asked for here). */
+  cache?: boolean;
+  /** Threads that parse and lower entry code (default: one per core; 1 keeps it all on this thread). */
+  workers?: number;
   /** Called as files are read, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The options that do not change what a scan finds: everything else is part of the result cache's key. */
+const NOT_RESULT_SETTINGS = new Set(['path', 'cache', 'workers', 'onProgress']);
+
 export class ScanPathError extends Error {}
+
+interface SourceFile {
+  path: string;
+  source: string;
+  /** Content hash under the tool's code stamp: the key of the file's lowered IR in the cache. */
+  key: string;
+}
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -51,34 +67,75 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const files = walked.files;
   const errors: ScanError[] = [...walked.problems];
   if (files.length === 0) errors.push({ path: '.', message: 'no Python files found' });
-  const entry = entryPattern(options.extraSources ?? []);
-  // Like Semgrep's prefilter: Flask entry code (it reads the request, declares routes) is parsed now;
-  // any other module only when the analysis first resolves a name into it, so a file no entry code
-  // reaches through imports is read but never parsed.
-  const modules: ModuleIR[] = [];
+  const cache = options.cache ? new ScanCache(root) : undefined;
+  const stamp = toolStamp();
+  const sources: SourceFile[] = [];
   let bytes = 0;
   files.forEach((path, index) => {
     const source = readSource(root, path, errors);
     if (source !== undefined) {
       bytes += source.length;
-      const module = entry.test(source) ? lowerNow(path, source, errors) : lowerLater(path, source, errors);
-      if (module) modules.push(module);
+      sources.push({ path, source, key: digest(stamp, source) });
     }
     options.onProgress?.(index + 1, files.length);
   });
+  const stats = () => ({ files: files.length, bytes, seconds: Math.round(performance.now() - started) / 1000 });
+
+  // Nothing changed since a scan with the same settings: its result stands.
+  const resultKey = cache && digest(stamp, resultSettings(options), JSON.stringify(errors), ...sources.flatMap((s) => [s.path, s.key]));
+  const stored = resultKey ? cache!.get<ScanResult>('result', resultKey) : undefined;
+  if (stored) return { ...stored, stats: stats() };
+
+  // Like Semgrep's prefilter: Flask entry code (it reads the request, declares routes) is lowered now, on
+  // worker threads; any other module only when the analysis first resolves a name into it, so a file no
+  // entry code reaches through imports is read but never parsed.
+  const entry = entryPattern(options.extraSources ?? []);
+  const entries = sources.filter((s) => entry.test(withoutBlankLines(s.source)));
+  const cached = entries.map((s) => cache?.get<LoweredFile>('ir', s.key));
+  const missing = entries.filter((_, i) => !cached[i]);
+  const fresh = await lowerAll(missing.map((s) => s.source), options.workers ?? defaultWorkers());
+  missing.forEach((s, i) => cache?.set('ir', s.key, fresh[i]));
+  const lowered = new Map<SourceFile, LoweredFile>();
+  let nextFresh = 0;
+  entries.forEach((s, i) => lowered.set(s, cached[i] ?? fresh[nextFresh++]!));
+
+  const modules: ModuleIR[] = [];
+  for (const file of sources) {
+    const now = lowered.get(file);
+    if (!now) {
+      modules.push(lowerLater(file, errors, cache));
+      continue;
+    }
+    for (const message of now.problems) errors.push({ path: file.path, message });
+    if (now.body) modules.push({ path: file.path, ...moduleNameOf(file.path), source: file.source, lineStarts: lineStartsOf(file.source), body: now.body, entry: true });
+  }
   const analysis = analyze(modules, options, errors);
-  return {
+  const result: ScanResult = {
     version: 1,
     root,
     findings: analysis.findings,
     errors: errors.sort((x, y) => x.path.localeCompare(y.path)),
-    stats: { files: files.length, bytes, seconds: Math.round(performance.now() - started) / 1000 },
+    stats: stats(),
     routes: analysis.routes,
     models: analysis.models,
     files,
   };
+  if (resultKey) cache!.set('result', resultKey, result);
+  return result;
 }
 
+function resultSettings(options: ScanOptions): string {
+  return JSON.stringify(Object.entries(options).filter(([name]) => !NOT_RESULT_SETTINGS.has(name)).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The source with its whitespace-only lines removed, for the entry-code test alone: the test's patterns
+ * anchored at a line start (`^\s*@app.route(`) would otherwise rescan every run of blank lines from each of its
+ * lines (a 400 KB file of newlines took 105 s). No match is lost: a removed line can hold nothing to match.
+ */
+function withoutBlankLines(source: string): string {
+  return source.replace(/\n[^\S\n]*(?=\n)/g, '');
+}
 
 function readSource(root: string, path: string, errors: ScanError[]): string | undefined {
   let buffer: Buffer;
@@ -95,83 +152,23 @@ function readSource(root: string, path: string, errors: ScanError[]): string | u
   return buffer.toString('utf8').replace(/^\uFEFF/, '');
 }
 
-/** Parses one file; syntax errors are reported (once) and the error-tolerant tree is still used. */
-function parseModule(path: string, source: string, errors: ScanError[]): ParsedPython | undefined {
-  try {
-    const parsed = parsePython(source);
-    const first = parsed.syntaxErrors[0];
-    if (first) {
-      const at = positionOf(lineStartsOf(source), first.offset);
-      const more = parsed.syntaxErrors.length > 1 ? ` (and ${parsed.syntaxErrors.length - 1} more)` : '';
-      errors.push({ path, message: `syntax error at line ${at.line}, column ${at.column}: ${first.message}${more}; the rest of the file was analysed` });
-    }
-    return parsed;
-  } catch (error) {
-    errors.push({ path, message: describeFailure(error, 'cannot parse') });
-    return undefined;
-  }
-}
-
-/** An entry module: parsed and lowered whole, now. */
-function lowerNow(path: string, source: string, errors: ScanError[]): ModuleIR | undefined {
-  const parsed = parseModule(path, source, errors);
-  if (!parsed) return undefined;
-  try {
-    return { path, ...moduleNameOf(path), source, lineStarts: lineStartsOf(source), body: lowerModule(parsed.tree), entry: true };
-  } catch (error) {
-    errors.push({ path, message: describeFailure(error, 'cannot analyse') });
-    return undefined;
-  }
-}
-
-/** Any other module: parsed when its body is first read, with function bodies lowered on demand too. */
-function lowerLater(path: string, source: string, errors: ScanError[]): ModuleIR {
+/** Any other module: parsed and lowered (or read from the cache) on this thread when its body is first read. */
+function lowerLater(file: SourceFile, errors: ScanError[], cache: ScanCache | undefined): ModuleIR {
   let body: Stmt[] | undefined;
   let lineStarts: number[] | undefined;
-  const module = { path, ...moduleNameOf(path), source, entry: false } as ModuleIR;
+  const module = { path: file.path, ...moduleNameOf(file.path), source: file.source, entry: false } as ModuleIR;
+  const lower = (): Stmt[] => {
+    let lowered = cache?.get<LoweredFile>('ir', file.key);
+    if (!lowered) {
+      lowered = lowerFile(file.source);
+      cache?.set('ir', file.key, lowered);
+    }
+    for (const message of lowered.problems) errors.push({ path: file.path, message });
+    return lowered.body ?? [];
+  };
   Object.defineProperties(module, {
-    body: { enumerable: true, get: () => (body ??= lowerDeferred(path, source, errors)) },
-    lineStarts: { enumerable: true, get: () => (lineStarts ??= lineStartsOf(source)) },
+    body: { enumerable: true, get: () => (body ??= lower()) },
+    lineStarts: { enumerable: true, get: () => (lineStarts ??= lineStartsOf(file.source)) },
   });
   return module;
-}
-
-function lowerDeferred(path: string, source: string, errors: ScanError[]): Stmt[] {
-  const parsed = parseModule(path, source, errors);
-  if (!parsed) return [];
-  try {
-    return lowerModule(parsed.tree, bodiesOnDemand(source));
-  } catch (error) {
-    errors.push({ path, message: describeFailure(error, 'cannot analyse') });
-    return [];
-  }
-}
-
-/** Function bodies of a module, parsed again and lowered together the first time one is asked for. */
-function bodiesOnDemand(source: string): (functionStart: number) => Stmt[] {
-  let bodies: Map<number, Stmt[]> | undefined;
-  return (functionStart) => {
-    if (!bodies) {
-      bodies = new Map();
-      collectBodies(lowerModule(parsePython(source).tree), bodies);
-    }
-    return bodies.get(functionStart) ?? [];
-  };
-}
-
-function collectBodies(body: Stmt[], out: Map<number, Stmt[]>): void {
-  for (const stmt of body) {
-    if (stmt.t === 'def') {
-      out.set(stmt.fn.s, stmt.fn.body);
-      collectBodies(stmt.fn.body, out);
-    } else if (stmt.t === 'class') {
-      collectBodies(stmt.cls.body, out);
-    } else {
-      for (const child of childBodies(stmt)) collectBodies(child, out);
-    }
-  }
-}
-
-function describeFailure(error: unknown, what: string): string {
-  return error instanceof RangeError ? 'nesting too deep to analyse' : `${what}: ${error instanceof Error ? error.message : String(error)}`;
 }

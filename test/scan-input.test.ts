@@ -122,3 +122,17 @@ test('a helper module that imports flask under another name reads the request fo
   const root = project({ 'app.py': routes, 'helpers.py': helpers });
   assert.deepEqual((await scan({ path: root })).findings.map((f) => `${f.rule} ${f.path}:${f.line} ${f.fields} ${f.endpoint?.rule}`), ['MA101 helpers.py:5 id,is_admin /users/<int:user_id>']);
 });
+
+test('a file with thousands of elif branches keeps its finding', async () => {
+  const chain = `def pick(x):\n    if x == 0:\n        return 0\n${Array.from({ length: 3000 }, (_, i) => `    elif x == ${i + 1}:\n        return ${i + 1}\n`).join('')}`;
+  const result = await scan({ path: project({ 'app.py': `${VULNERABLE}\n${chain}` }) });
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.findings.map((f) => f.line), [15]);
+});
+
+test('runs of blank lines never hide entry code from the prefilter', async () => {
+  const spaced = VULNERABLE.replace('\n@app.post', `\n${'\n  \t\n'.repeat(20_000)}@app.post`).replace('from flask import Flask, request\n', 'from flask import Flask\nimport flask\nrequest = flask.request\n');
+  const result = await scan({ path: project({ 'app.py': spaced }) });
+  assert.equal(result.routes.length, 1);
+  assert.equal(result.findings.length, 1);
+});

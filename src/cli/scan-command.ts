@@ -29,9 +29,17 @@ interface ScanFlags extends Settings {
   warnUnusedIgnores: boolean;
   quiet: boolean;
   color: boolean;
+  cache: boolean;
+  workers?: number;
 }
 
 const list = (value: string, previous?: string[]) => [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers takes a whole number of at least 1, not ${value}`);
+  return n;
+}
 
 export function registerScanCommand(program: Command, setExitCode: (code: number) => void): void {
   const command = program
@@ -57,6 +65,8 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--write-baseline <file>', 'record the current findings in this baseline file, then report only new ones')
     .option('--show-suppressed', 'list the findings silenced by ignore comments', false)
     .option('--warn-unused-ignores', 'warn on stderr about ignore comments that silence nothing', false)
+    .option('--no-cache', 'neither read nor write .massassign_cache/ in the scanned folder')
+    .option('--workers <n>', 'threads that parse the code (default: one per core)', positiveInteger)
     .option('-q, --quiet', 'print only the findings: no summary, no progress bar', false)
     .option('--no-color', 'never colour the output (also: the NO_COLOR environment variable)')
     .action(async (path: string, flags: ScanFlags) => setExitCode(await runScan(path, flags)));
@@ -69,7 +79,7 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   const progress = progressBar(process.stderr, process.env, !flags.quiet);
   let scanned: ScanResult;
   try {
-    scanned = await scan({ path, ...scanSettings, onProgress: progress.onProgress });
+    scanned = await scan({ path, ...scanSettings, cache: flags.cache, workers: flags.workers, onProgress: progress.onProgress });
   } finally {
     progress.finish();
   }

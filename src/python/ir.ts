@@ -91,8 +91,6 @@ export interface FunctionDef extends Span {
   decorators: Expr[];
   body: Stmt[];
   isAsync: boolean;
-  /** The body is lowered on first use (see lowerModule). */
-  deferred?: boolean;
 }
 
 export interface ClassDef extends Span {

@@ -81,7 +81,7 @@ export class ProjectIndex {
     const info: FunctionInfo = { qname, module, def, kind, owner, parent };
     this.functions.set(qname, info);
     if (owner && !owner.methods.has(def.name)) owner.methods.set(def.name, info);
-    if (!def.deferred) this.indexBody(module, def.body, qname, undefined, info);
+    this.indexBody(module, def.body, qname, undefined, info);
     return info;
   }
 
