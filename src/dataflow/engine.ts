@@ -5,7 +5,7 @@ import { childBodies, type FunctionInfo, type ProjectIndex } from '../semantic/p
 import { EMPTY, refs, union, type Value } from './facts.js';
 import { Frame, type Env } from './interpreter.js';
 import type { LibraryModel } from './library.js';
-import { emptySummary, type Summary } from './summary.js';
+import { distinctSinks, emptySummary, type Summary } from './summary.js';
 
 /** How many nested calls a summary computation may enter (route → helper → ... → writer). */
 const MAX_CALL_DEPTH = 8;
@@ -39,7 +39,7 @@ export class Engine {
       const frame = new Frame(this, fn.module, fn);
       frame.bindParameters();
       frame.run(fn.def.body);
-      const summary: Summary = { returns: frame.returned, sinks: frame.sinks, hits: frame.hits, callees: frame.callees };
+      const summary: Summary = { returns: frame.returned, sinks: distinctSinks(frame.sinks), hits: frame.hits, callees: frame.callees };
       if (this.hasNestedFunctions(fn)) this.functionEnvs.set(fn.qname, frame.env);
       this.summaries.set(fn.qname, summary);
       return summary;

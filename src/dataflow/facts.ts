@@ -102,7 +102,7 @@ export function union(...values: Value[]): Value {
 }
 
 /** Identity of a fact for de-duplication: kind, origin, key set and the object referred to, not the trace. */
-function factId(f: Fact): string {
+export function factId(f: Fact): string {
   if (f.k === 'object') return `o:${refId(f.ref)}`;
   const origin = 'source' in f.origin ? `s:${f.origin.source}` : `p:${f.origin.param}:${f.origin.as}`;
   if (f.k === 'value') return `v:${origin}:${f.field}:${f.check}`;

@@ -2,7 +2,7 @@
 // filter, and how they flow to the return value), computed once and applied at every call site.
 import type { Span } from '../python/ir.js';
 import { restrict } from './keyset.js';
-import { extend, type Step, type TaintFact, type Value } from './facts.js';
+import { extend, factId, type Step, type TaintFact, type Value } from './facts.js';
 
 /** What a sink writes: a class (its model), a parameter's object (resolved by the caller), or unknown. */
 export type TargetRef = { type: 'class'; cls: string } | { type: 'param'; index: number } | { type: 'unknown' };
@@ -31,6 +31,21 @@ export interface Summary {
   hits: SinkRecord[];
   /** Project functions this one calls. */
   callees: Set<string>;
+}
+
+/**
+ * The sinks of a summary, each once: the same sink reached with the same fact along many call paths (a helper
+ * calling shared helpers, level after level) is kept with its first trace, so summaries grow with the code and
+ * not with the number of paths through it. (Added by the speed work, issue 12.)
+ */
+export function distinctSinks(sinks: SinkRecord[]): SinkRecord[] {
+  const seen = new Set<string>();
+  return sinks.filter((s) => {
+    const id = `${s.path}:${s.node.s}:${s.kind}:${JSON.stringify(s.target)}:${factId(s.fact)}:${s.bound ?? ''}:${s.field ?? ''}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 export const emptySummary = (): Summary => ({ returns: [], sinks: [], hits: [], callees: new Set() });
