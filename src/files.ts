@@ -12,6 +12,9 @@ export interface FileWalkOptions {
   exclude?: string[];
 }
 
+/** How every error about a file or folder that could not be read begins: such errors count in the exit code. */
+export const CANNOT_READ = 'cannot read';
+
 /** A folder or file the walk could not read, or a symlinked folder it did not enter. */
 export interface WalkProblem {
   path: string;
@@ -55,7 +58,7 @@ function walkFolder(walk: Walk, dir: string, ignores: { base: string; rules: Ign
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    walk.problems.push({ path: relativePath(walk.root, dir) || '.', message: `cannot read folder: ${codeOf(error)}` });
+    walk.problems.push({ path: relativePath(walk.root, dir) || '.', message: `${CANNOT_READ} folder: ${codeOf(error)}` });
     return;
   }
   // Real folders first, so a symlink to a folder of the scan is the name skipped, not the folder.
@@ -92,7 +95,7 @@ function enterOnce(walk: Walk, full: string, rel: string): boolean {
   try {
     real = realpathSync(full);
   } catch (error) {
-    walk.problems.push({ path: rel, message: `cannot read folder: ${codeOf(error)}` });
+    walk.problems.push({ path: rel, message: `${CANNOT_READ} folder: ${codeOf(error)}` });
     return false;
   }
   const insideEntered = [...walk.entered].some((e) => real === e || real.startsWith(`${e}${sep}`) || e.startsWith(`${real}${sep}`));

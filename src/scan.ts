@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { analyze } from './analysis/analyze.js';
 import { ScanCache, digest } from './cache/cache.js';
 import { toolStamp } from './cache/stamp.js';
-import { findPythonFiles, moduleNameOf } from './files.js';
+import { CANNOT_READ, findPythonFiles, moduleNameOf } from './files.js';
 import type { ModuleIR, Stmt } from './python/ir.js';
 import { entryPattern } from './frameworks/flask/request.js';
 import { lineStartsOf } from './python/positions.js';
@@ -45,6 +45,11 @@ export interface ScanOptions {
 const NOT_RESULT_SETTINGS = new Set(['path', 'cache', 'workers', 'onProgress']);
 
 export class ScanPathError extends Error {}
+
+/** A file or folder the scan could not read: its code went unseen, so the run is not clean (exit 1). */
+export function isUnreadable(error: ScanError): boolean {
+  return error.message.startsWith(CANNOT_READ);
+}
 
 interface SourceFile {
   path: string;
@@ -142,7 +147,7 @@ function readSource(root: string, path: string, errors: ScanError[]): string | u
   try {
     buffer = readFileSync(join(root, path));
   } catch (error) {
-    errors.push({ path, message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+    errors.push({ path, message: `${CANNOT_READ} file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
     return undefined;
   }
   if (buffer.includes(0)) {

@@ -1,7 +1,7 @@
 // Bad input never stops a scan or prints a stack trace: unreadable, binary, broken and deeply nested files
 // are reported one line each and the rest is analysed; a missing path is a one-line error and exit 2.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -135,4 +135,14 @@ test('runs of blank lines never hide entry code from the prefilter', async () =>
   const result = await scan({ path: project({ 'app.py': spaced }) });
   assert.equal(result.routes.length, 1);
   assert.equal(result.findings.length, 1);
+});
+
+// /proc/self/mem is a file every read of fails (EIO), even for root: a file the scan cannot read.
+test('a file that cannot be read is listed in errors and fails the run even with no finding', { skip: !existsSync('/proc/self/mem') }, async () => {
+  const root = project({ 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' });
+  symlinkSync('/proc/self/mem', join(root, 'broken.py'));
+  const result = await scan({ path: root });
+  assert.deepEqual(result.errors.map((e) => `${e.path}: ${e.message}`), ['broken.py: cannot read file: EIO']);
+  assert.equal((await runCli(['scan', root, '--quiet'])).code, 1);
+  assert.equal((await runCli(['scan', root, '--quiet', '--fail-on', 'never'])).code, 0);
 });

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { scan } from '../scan.js';
+import { isUnreadable, scan } from '../scan.js';
 import type { ScanResult } from '../result.js';
 import { reporters, type ReporterName } from '../reporters/index.js';
 import { collectExcerpts } from '../reporters/excerpts.js';
@@ -96,7 +96,8 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   if (flags.warnUnusedIgnores) {
     for (const unused of ignores.unused(scanned.files ?? [])) process.stderr.write(`massassign: warning: ${unusedIgnoreLine(unused)}\n`);
   }
-  return failsRun(result.findings, failOn) ? 1 : 0;
+  const unread = failOn !== 'never' && scanned.errors.some(isUnreadable); // code it could not read: not a clean run
+  return failsRun(result.findings, failOn) || unread ? 1 : 0;
 }
 
 /** The config file's settings, overridden by the flags given; unknown rule references are usage errors. */
