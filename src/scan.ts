@@ -12,7 +12,9 @@ import { entryPattern } from './frameworks/flask/request.js';
 import { lineStartsOf } from './python/positions.js';
 import type { ScanError, ScanResult } from './result.js';
 import { lowerFile, type LoweredFile } from './workers/lower-file.js';
-import { defaultWorkers, lowerAll } from './workers/pool.js';
+import { defaultWorkers, LoweringPool } from './workers/pool.js';
+import { childBodies } from './semantic/project.js';
+import { ModuleResolver } from './semantic/resolve.js';
 
 export interface ScanOptions {
   /** Folder or single file to scan. */
@@ -91,28 +93,25 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const stored = resultKey ? cache!.get<ScanResult>('result', resultKey) : undefined;
   if (stored) return { ...stored, stats: stats() };
 
-  // Like Semgrep's prefilter: Flask entry code (it reads the request, declares routes) is lowered now, on
-  // worker threads; any other module only when the analysis first resolves a name into it, so a file no
-  // entry code reaches through imports is read but never parsed.
+  // Like Semgrep's prefilter: Flask entry code (it reads the request, declares routes) is lowered now; any other
+  // module only when the analysis first resolves a name into it, so a file no entry code reaches through imports
+  // is read but never parsed. With more than one worker, the modules entry code imports (and so on) are lowered
+  // ahead on the threads too, since the analysis is about to ask for them.
   const entry = entryPattern(options.extraSources ?? []);
   const entries = sources.filter((s) => entry.test(withoutBlankLines(s.source)));
-  const cached = entries.map((s) => cache?.get<LoweredFile>('ir', s.key));
-  const missing = entries.filter((_, i) => !cached[i]);
-  const fresh = await lowerAll(missing.map((s) => s.source), options.workers ?? defaultWorkers());
-  missing.forEach((s, i) => cache?.set('ir', s.key, fresh[i]));
-  const lowered = new Map<SourceFile, LoweredFile>();
-  let nextFresh = 0;
-  entries.forEach((s, i) => lowered.set(s, cached[i] ?? fresh[nextFresh++]!));
+  const workers = options.workers ?? defaultWorkers();
+  const lowered = await lowerAhead(entries, workers > 1 ? sources : [], cache, workers);
 
   const modules: ModuleIR[] = [];
+  const isEntry = new Set(entries);
   for (const file of sources) {
     const now = lowered.get(file);
-    if (!now) {
-      modules.push(lowerLater(file, errors, cache));
+    if (!isEntry.has(file)) {
+      modules.push(lowerLater(file, errors, cache, now));
       continue;
     }
-    for (const message of now.problems) errors.push({ path: file.path, message });
-    if (now.body) modules.push({ path: file.path, ...moduleNameOf(file.path), source: file.source, lineStarts: lineStartsOf(file.source), body: now.body, entry: true });
+    for (const message of now!.problems) errors.push({ path: file.path, message });
+    if (now!.body) modules.push({ path: file.path, ...moduleNameOf(file.path), source: file.source, lineStarts: lineStartsOf(file.source), body: now!.body, entry: true });
   }
   const analysis = analyze(modules, options, errors);
   const result: ScanResult = {
@@ -127,6 +126,72 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   };
   if (resultKey) cache!.set('result', resultKey, result);
   return result;
+}
+
+/**
+ * Lowers the entry files, and when `all` is given, the files they import, wave after wave, each from the cache or
+ * on the pool's threads.
+ */
+async function lowerAhead(entries: SourceFile[], all: SourceFile[], cache: ScanCache | undefined, workers: number): Promise<Map<SourceFile, LoweredFile>> {
+  const named = all.map((file) => ({ ...moduleNameOf(file.path), file }));
+  const resolver = new ModuleResolver(named);
+  const nameOf = new Map(named.map((n) => [n.file, n]));
+  const pool = new LoweringPool(workers);
+  const done = new Map<SourceFile, LoweredFile>();
+  const queued = new Set(entries);
+  let wave = entries;
+  try {
+    while (wave.length > 0) {
+      const stored = wave.map((f) => cache?.get<LoweredFile>('ir', f.key));
+      const missing = wave.filter((_, i) => !stored[i]);
+      const fresh = await pool.lower(missing.map((f) => f.source));
+      missing.forEach((f, i) => cache?.set('ir', f.key, fresh[i]));
+      const next: SourceFile[] = [];
+      let k = 0;
+      wave.forEach((file, i) => {
+        const lowered = stored[i] ?? fresh[k++]!;
+        done.set(file, lowered);
+        const from = nameOf.get(file);
+        if (!from) return;
+        for (const imported of importedModules(lowered.body ?? [], (name) => resolver.resolve(from, name), (name) => resolver.get(name))) {
+          if (!queued.has(imported.file)) {
+            queued.add(imported.file);
+            next.push(imported.file);
+          }
+        }
+      });
+      wave = next;
+    }
+  } finally {
+    await pool.close();
+  }
+  return done;
+}
+
+/** The project modules the import statements of a body name (anywhere in it), and the submodules they import. */
+function importedModules<T extends { name: string }>(body: Stmt[], resolve: (name: string) => T | undefined, exact: (name: string) => T | undefined): T[] {
+  const out: T[] = [];
+  const visit = (stmts: Stmt[]) => {
+    for (const stmt of stmts) {
+      if (stmt.t === 'import') {
+        for (const binding of stmt.bindings) {
+          const target = resolve(binding.module);
+          if (!target) continue;
+          out.push(target);
+          const sub = binding.member && binding.member !== '*' ? exact(`${target.name}.${binding.member}`) : undefined;
+          if (sub) out.push(sub);
+        }
+      } else if (stmt.t === 'def') {
+        visit(stmt.fn.body);
+      } else if (stmt.t === 'class') {
+        visit(stmt.cls.body);
+      } else {
+        for (const child of childBodies(stmt)) visit(child);
+      }
+    }
+  };
+  visit(body);
+  return out;
 }
 
 function resultSettings(options: ScanOptions): string {
@@ -157,13 +222,16 @@ function readSource(root: string, path: string, errors: ScanError[]): string | u
   return buffer.toString('utf8').replace(/^\uFEFF/, '');
 }
 
-/** Any other module: parsed and lowered (or read from the cache) on this thread when its body is first read. */
-function lowerLater(file: SourceFile, errors: ScanError[], cache: ScanCache | undefined): ModuleIR {
+/**
+ * Any other module: parsed and lowered (or read from the cache) on this thread when its body is first read,
+ * unless lowered ahead; its problems are reported only once the analysis reads it.
+ */
+function lowerLater(file: SourceFile, errors: ScanError[], cache: ScanCache | undefined, ahead: LoweredFile | undefined): ModuleIR {
   let body: Stmt[] | undefined;
   let lineStarts: number[] | undefined;
   const module = { path: file.path, ...moduleNameOf(file.path), source: file.source, entry: false } as ModuleIR;
   const lower = (): Stmt[] => {
-    let lowered = cache?.get<LoweredFile>('ir', file.key);
+    let lowered = ahead ?? cache?.get<LoweredFile>('ir', file.key);
     if (!lowered) {
       lowered = lowerFile(file.source);
       cache?.set('ir', file.key, lowered);
