@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { analyze } from './analysis/analyze.js';
 import { ScanCache, digest } from './cache/cache.js';
 import { toolStamp } from './cache/stamp.js';
@@ -223,6 +224,22 @@ function readSource(root: string, path: string, errors: ScanError[]): string | u
 }
 
 /**
+ * A module read once the heap holds this share of what the old generation may grow to is skipped and listed, so a
+ * project too big for the memory degrades (fewer modules followed) instead of crashing with no report.
+ */
+const CEILING_SHARE = 0.6;
+/** What `heap_size_limit` counts beyond the old generation (V8 reserves the young generation in it). */
+const YOUNG_GENERATION_MB = 48;
+
+function ceilingMb(): number {
+  return Math.round((getHeapStatistics().heap_size_limit / 2 ** 20 - YOUNG_GENERATION_MB) * CEILING_SHARE);
+}
+
+function overMemoryCeiling(): boolean {
+  return getHeapStatistics().used_heap_size / 2 ** 20 > ceilingMb();
+}
+
+/**
  * Any other module: parsed and lowered (or read from the cache) on this thread when its body is first read,
  * unless lowered ahead; its problems are reported only once the analysis reads it.
  */
@@ -231,6 +248,10 @@ function lowerLater(file: SourceFile, errors: ScanError[], cache: ScanCache | un
   let lineStarts: number[] | undefined;
   const module = { path: file.path, ...moduleNameOf(file.path), source: file.source, entry: false } as ModuleIR;
   const lower = (): Stmt[] => {
+    if (overMemoryCeiling()) {
+      errors.push({ path: file.path, message: `not analysed: the memory ceiling (${ceilingMb()} MB of heap) was reached` });
+      return [];
+    }
     let lowered = ahead ?? cache?.get<LoweredFile>('ir', file.key);
     if (!lowered) {
       lowered = lowerFile(file.source);
