@@ -13,20 +13,22 @@ const scaled = process.env.SCALE_APP ?? 'indico+indico';
 
 interface Run {
   seconds: number;
+  /** User + system CPU seconds, all threads: what the run costs, whatever else the machine is doing. */
+  cpu: number;
   peakMb: number;
   status: number | null;
   stdout: string;
 }
 
-/** Runs `command` under GNU time: wall seconds, peak RSS, exit status and standard output. */
+/** Runs `command` under GNU time: wall and CPU seconds, peak RSS, exit status and standard output. */
 function measure(command: string[]): Run {
   const rusage = join(work, 'time');
   const started = performance.now();
-  const child = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rusage, ...command], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', rusage, ...command], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
   const seconds = (performance.now() - started) / 1000;
   if (child.error) throw new Error(`${command[0]}: ${child.error.message}`);
-  const peakKb = Number(readFileSync(rusage, 'utf8').trim().split('\n').pop());
-  return { seconds, peakMb: peakKb / 1024, status: child.status, stdout: child.stdout };
+  const [user, system, peakKb] = readFileSync(rusage, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return { seconds, cpu: user! + system!, peakMb: peakKb! / 1024, status: child.status, stdout: child.stdout };
 }
 
 function fail(message: string): never {
@@ -54,17 +56,21 @@ const astGrep = process.env.ASTGREP ? measure([process.env.ASTGREP, 'run', '--la
 const scanned = JSON.parse(cold.stdout) as { findings: unknown[]; errors: unknown[]; stats: { files: number; bytes: number } };
 const parsed = JSON.parse(bare.stdout) as { files: number; bytes: number; seconds: number };
 const banditResults = (JSON.parse(bandit.stdout) as { results: unknown[] }).results.length;
+const cpu = (run: Run) => `${fixed(run.seconds)} s (cpu ${fixed(run.cpu)} s)`;
 const lines = [
+  `load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (on ${(await import('node:os')).availableParallelism()} cores: above that, wall times stretch)`,
   `corpus: ${parsed.files} files, ${fixed(parsed.bytes / 1e6, 1)} MB (${readFileSync(join(apps, 'PINS'), 'utf8').trim().split('\n').length} repositories, bench/apps/PINS)`,
-  `massassign cold:     ${fixed(cold.seconds)} s, peak ${fixed(cold.peakMb, 0)} MB, ${scanned.findings.length} findings, ${scanned.errors.length} errors`,
-  `massassign 1 worker: ${fixed(oneWorker.seconds)} s, peak ${fixed(oneWorker.peakMb, 0)} MB`,
-  `massassign warm:     ${fixed(warm.seconds)} s, peak ${fixed(warm.peakMb, 0)} MB`,
-  `bandit:              ${fixed(bandit.seconds)} s, peak ${fixed(bandit.peakMb, 0)} MB, ${banditResults} results`,
+  `massassign cold:     ${cpu(cold)}, peak ${fixed(cold.peakMb, 0)} MB, ${scanned.findings.length} findings, ${scanned.errors.length} errors`,
+  `massassign 1 worker: ${cpu(oneWorker)}, peak ${fixed(oneWorker.peakMb, 0)} MB`,
+  `massassign warm:     ${cpu(warm)}, peak ${fixed(warm.peakMb, 0)} MB`,
+  `bandit:              ${cpu(bandit)}, peak ${fixed(bandit.peakMb, 0)} MB, ${banditResults} results`,
   `bare parse:          ${fixed(parsed.seconds)} s of parsing (process ${fixed(bare.seconds)} s, peak ${fixed(bare.peakMb, 0)} MB)`,
-  astGrep ? `ast-grep:            ${fixed(astGrep.seconds)} s, peak ${fixed(astGrep.peakMb, 0)} MB (one pattern)` : 'ast-grep:            skipped (set ASTGREP to its binary)',
+  astGrep ? `ast-grep:            ${cpu(astGrep)}, peak ${fixed(astGrep.peakMb, 0)} MB (one pattern)` : 'ast-grep:            skipped (set ASTGREP to its binary)',
   `bandit / cold:        ${fixed(bandit.seconds / cold.seconds, 1)}x  (target >= 15x)  ${verdict(bandit.seconds / cold.seconds >= 15)}`,
   `cold / bare parse:    ${fixed(cold.seconds / parsed.seconds)}x (target <= 1.5x) ${verdict(cold.seconds / parsed.seconds <= 1.5)}`,
   `bandit / warm:        ${fixed(bandit.seconds / warm.seconds, 1)}x  (target >= 50x)  ${verdict(bandit.seconds / warm.seconds >= 50)}`,
+  `bandit / cold, cpu:   ${fixed(bandit.cpu / cold.cpu, 1)}x`,
+  `cold / bare parse, cpu: ${fixed(cold.cpu / bare.cpu, 2)}x (the bare parse process, startup included)`,
   `peak memory, cold:    ${fixed(cold.peakMb, 0)} MB (target < 400 MB) ${verdict(cold.peakMb < 400)}`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
@@ -78,7 +84,7 @@ if (existsSync(join(apps, scaled))) {
     const run = massassign(folder, '--no-cache');
     base.push(run);
     const ratio = run.seconds / base[0]!.seconds;
-    process.stdout.write(`${scaled} x${copies}: ${fixed(run.seconds)} s (${fixed(ratio)}x of x1), peak ${fixed(run.peakMb, 0)} MB\n`);
+    process.stdout.write(`${scaled} x${copies}: ${cpu(run)} (${fixed(ratio)}x of x1, cpu ${fixed(run.cpu / base[0]!.cpu)}x), peak ${fixed(run.peakMb, 0)} MB\n`);
     rmSync(folder, { recursive: true, force: true });
   }
   const ratio8 = base[3]!.seconds / base[0]!.seconds;
