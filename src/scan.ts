@@ -125,7 +125,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     models: analysis.models,
     files,
   };
-  if (resultKey) cache!.set('result', resultKey, result);
+  // a result cut short by the memory ceiling is not the answer a roomier run would give: not stored
+  if (resultKey && !errors.some((e) => e.message.startsWith(NOT_ANALYSED))) cache!.set('result', resultKey, result);
   return result;
 }
 
@@ -228,6 +229,7 @@ function readSource(root: string, path: string, errors: ScanError[]): string | u
  * project too big for the memory degrades (fewer modules followed) instead of crashing with no report.
  */
 const CEILING_SHARE = 0.6;
+const NOT_ANALYSED = 'not analysed';
 /** What `heap_size_limit` counts beyond the old generation (V8 reserves the young generation in it). */
 const YOUNG_GENERATION_MB = 48;
 
@@ -249,7 +251,7 @@ function lowerLater(file: SourceFile, errors: ScanError[], cache: ScanCache | un
   const module = { path: file.path, ...moduleNameOf(file.path), source: file.source, entry: false } as ModuleIR;
   const lower = (): Stmt[] => {
     if (overMemoryCeiling()) {
-      errors.push({ path: file.path, message: `not analysed: the memory ceiling (${ceilingMb()} MB of heap) was reached` });
+      errors.push({ path: file.path, message: `${NOT_ANALYSED}: the memory ceiling (${ceilingMb()} MB of heap) was reached` });
       return [];
     }
     let lowered = ahead ?? cache?.get<LoweredFile>('ir', file.key);
