@@ -105,7 +105,7 @@ function copyOf(fixture: string, name: string): string {
 /** The analysis over modules lowered whole, in the order given: file order seen by the engine. */
 function analyzeInOrder(root: string, order: (files: string[]) => string[]): string[] {
   const entry = entryPattern([]);
-  const modules: ModuleIR[] = order(findPythonFiles(root)).map((path) => {
+  const modules: ModuleIR[] = order(findPythonFiles(root).files).map((path) => {
     const source = readFileSync(join(root, path), 'utf8');
     return { path, ...moduleNameOf(path), source, lineStarts: lineStartsOf(source), body: lowerModule(parsePython(source).tree), entry: entry.test(source) };
   });
@@ -117,13 +117,6 @@ const ruleFiles = readdirSync(join(fixtures, 'rules'), { recursive: true, encodi
 const projects = readdirSync(join(fixtures, 'projects')).map((n) => join(fixtures, 'projects', n)).filter((p) => statSync(p).isDirectory());
 const cases = [...projects, ...ruleFiles].sort();
 
-/**
- * Projects whose absolute imports (`from models import X`) resolve only by suffix: beside a neighbour
- * with a module of the same name they are ambiguous until imports resolve against import roots
- * (issue 7 item 0, another change). Reported as todo, not hidden.
- */
-const SUFFIX_IMPORTS = new Set(['keys_api']);
-
 let counter = 0;
 for (const fixture of cases) {
   test(`order does not change the findings of ${relative(fixtures, fixture)}`, async (t) => {
@@ -132,7 +125,7 @@ for (const fixture of cases) {
     const expected = await findingsOf(original);
     for (const seed of [1, 2]) {
       const permuted = copyOf(fixture, `${id}/permuted${seed}`);
-      for (const file of findPythonFiles(permuted)) {
+      for (const file of findPythonFiles(permuted).files) {
         const path = join(permuted, file);
         writeFileSync(path, permuteFunctions(readFileSync(path, 'utf8'), seed + file.length));
       }
@@ -145,7 +138,7 @@ for (const fixture of cases) {
     copyOf(fixture, `${id}/parent/mid`);
     copyOf(neighbour, `${id}/parent/aaa_neighbour`);
     copyOf(neighbour, `${id}/parent/zzz_neighbour`);
-    await t.test('scanned from a parent folder beside another project', { todo: SUFFIX_IMPORTS.has(basename(fixture)) && 'imports resolved by suffix (issue 7 item 0)' }, async () => {
+    await t.test('scanned from a parent folder beside another project', async () => {
       const inParent = (await findingsOf(parent, 'mid/')).filter((s) => !/neighbour\//.test(s.split(' | ')[1]!));
       assert.deepEqual(inParent, expected);
     });

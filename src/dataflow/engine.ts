@@ -5,7 +5,7 @@ import { childBodies, type ClassInfo, type FunctionInfo, type ProjectIndex } fro
 import { EMPTY, factId, refs, union, valueId, type Value } from './facts.js';
 import { Frame, type Env } from './interpreter.js';
 import type { LibraryModel } from './library.js';
-import { emptySummary, withOverwrites, type SinkRecord, type Summary } from './summary.js';
+import { distinctSinks, emptySummary, withOverwrites, type SinkRecord, type Summary } from './summary.js';
 
 /** How many nested calls a summary computation may enter (route → helper → ... → writer). */
 const MAX_CALL_DEPTH = 8;
@@ -83,7 +83,7 @@ export class Engine {
       frame.bindParameters();
       frame.run(fn.def.body);
       const hits = withOverwrites(frame.hits, fn.module.path, frame.overwrites);
-      const summary: Summary = { returns: frame.returned, sinks: frame.sinks, hits, callees: frame.callees };
+      const summary: Summary = { returns: frame.returned, sinks: distinctSinks(frame.sinks), hits, callees: frame.callees };
       if (this.hasNestedFunctions(fn)) this.functionEnvs.set(fn.qname, frame.env);
       this.summaries.set(fn.qname, summary);
       if (computation.incomplete) this.incomplete.add(fn.qname);

@@ -2,7 +2,7 @@
 // filter, and how they flow to the return value), computed once and applied at every call site.
 import type { Span } from '../python/ir.js';
 import { restrict } from './keyset.js';
-import { extend, type Step, type TaintFact, type Value } from './facts.js';
+import { extend, factId, type Step, type TaintFact, type Value } from './facts.js';
 
 /**
  * What a sink writes: a class (its model; `assumed` when only class-hierarchy analysis chose it), a
@@ -59,6 +59,21 @@ export function withOverwrites(records: SinkRecord[], path: string, overwrites: 
     const cls = r.target.type === 'class' ? r.target.cls : undefined;
     const fields = overwrites.filter((o) => o.cls === cls && r.path === path && o.offset > r.node.s).map((o) => o.field);
     return fields.length > 0 ? { ...r, overwritten: [...new Set([...(r.overwritten ?? []), ...fields])].sort() } : r;
+  });
+}
+
+/**
+ * The sinks of a summary, each once: the same sink reached with the same fact along many call paths (a helper
+ * calling shared helpers, level after level) is kept with its first trace, so summaries grow with the code and
+ * not with the number of paths through it.
+ */
+export function distinctSinks(sinks: SinkRecord[]): SinkRecord[] {
+  const seen = new Set<string>();
+  return sinks.filter((s) => {
+    const id = `${s.path}:${s.node.s}:${s.kind}:${JSON.stringify(s.target)}:${factId(s.fact)}:${s.bound ?? ''}:${s.field ?? ''}:${s.at?.s ?? ''}:${s.call ? `${s.call.path}:${s.call.node.s}` : ''}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
   });
 }
 

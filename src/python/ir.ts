@@ -93,8 +93,6 @@ export interface FunctionDef extends Span {
   isAsync: boolean;
   /** The return annotation (`-> User`). */
   returns?: Expr;
-  /** The body is lowered on first use (see lowerModule). */
-  deferred?: boolean;
 }
 
 export interface ClassDef extends Span {

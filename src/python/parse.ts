@@ -1,8 +1,10 @@
 // The one adapter over the Python parser (pyright's, pinned): source text in, syntax tree and errors out.
-// Nothing else in massassign imports the parser package.
-import { Parser, ParseOptions } from '@zzzen/pyright-internal/dist/parser/parser.js';
-import { DiagnosticSink } from '@zzzen/pyright-internal/dist/common/diagnosticSink.js';
-import { pythonVersion3_13 } from '@zzzen/pyright-internal/dist/common/pythonVersion.js';
+// Nothing else in massassign imports the parser package. It is loaded on the first parse, so a scan answered
+// from the cache (or with nothing to parse) never pays for loading it.
+import { createRequire } from 'node:module';
+import type * as ParserModule from '@zzzen/pyright-internal/dist/parser/parser.js';
+import type * as SinkModule from '@zzzen/pyright-internal/dist/common/diagnosticSink.js';
+import type * as VersionModule from '@zzzen/pyright-internal/dist/common/pythonVersion.js';
 import type { ModuleNode } from '@zzzen/pyright-internal/dist/parser/parseNodes.js';
 
 export type { ModuleNode };
@@ -18,12 +20,30 @@ export interface ParsedPython {
   syntaxErrors: SyntaxProblem[];
 }
 
-const options = new ParseOptions();
-options.pythonVersion = pythonVersion3_13;
-options.reportErrorsForParsedStringContents = false;
+interface Loaded {
+  Parser: typeof ParserModule.Parser;
+  DiagnosticSink: typeof SinkModule.DiagnosticSink;
+  options: ParserModule.ParseOptions;
+}
+
+let loaded: Loaded | undefined;
+
+function parser(): Loaded {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const { Parser, ParseOptions } = require('@zzzen/pyright-internal/dist/parser/parser.js') as typeof ParserModule;
+  const { DiagnosticSink } = require('@zzzen/pyright-internal/dist/common/diagnosticSink.js') as typeof SinkModule;
+  const { pythonVersion3_13 } = require('@zzzen/pyright-internal/dist/common/pythonVersion.js') as typeof VersionModule;
+  const options = new ParseOptions();
+  options.pythonVersion = pythonVersion3_13;
+  options.reportErrorsForParsedStringContents = false;
+  loaded = { Parser, DiagnosticSink, options };
+  return loaded;
+}
 
 /** Parses a whole file. Never throws on bad syntax: the tree is error-tolerant and the problems are listed. */
 export function parsePython(source: string): ParsedPython {
+  const { Parser, DiagnosticSink, options } = parser();
   const diagnostics = new DiagnosticSink();
   const result = new Parser().parseSourceFile(source, options, diagnostics);
   const syntaxErrors = diagnostics.fetchAndClear()
