@@ -1,7 +1,7 @@
 // Route and auth discovery: every `# route:` mark in test/fixtures/routes must match one discovered endpoint
 // (methods, rule, auth kind and how the key travels) and no endpoint may go unmarked; plus a self-test.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { scan } from '../src/index.js';
@@ -17,6 +17,24 @@ for (const name of readdirSync(folder).filter((n) => n.endsWith('.py')).sort()) 
     assert.ok(marks.length > 0, `${name} has no route marks`);
     const result = await scan({ path: file });
     const problems = [...result.errors.map((e) => `${e.path}: scan error: ${e.message}`), ...checkRoutes(relative(repo, file), marks, result.routes)];
+    assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
+  });
+}
+
+// A folder is one project: its routes come from wiring spread over its modules (factories, mounts, helpers).
+for (const name of readdirSync(folder).filter((n) => statSync(join(folder, n)).isDirectory()).sort()) {
+  test(`routes of project ${name}`, async () => {
+    const root = join(folder, name);
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.py')).sort();
+    const result = await scan({ path: root });
+    const problems = result.errors.map((e) => `${e.path}: scan error: ${e.message}`);
+    let count = 0;
+    for (const file of files) {
+      const marks = parseRouteMarks(readFileSync(join(root, file), 'utf8'), file);
+      count += marks.length;
+      problems.push(...checkRoutes(file, marks, result.routes.filter((r) => r.location.path === file.split('\\').join('/'))));
+    }
+    assert.ok(count > 0, `${name} has no route marks`);
     assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
   });
 }
@@ -46,6 +64,7 @@ test('route marks: methods sorted, rule, auth and via parsed, each tied to the n
   ]);
   assert.throws(() => parseRouteMarks('# route: GET /x\ndef f(): pass\n', 'r.py'), /r\.py:1: malformed route mark/);
   assert.throws(() => parseRouteMarks('x = 1\n# route: GET /x auth=none\n', 'r.py'), /r\.py:2: route mark with no def/);
+  assert.deepEqual(parseRouteMarks('# route: GET /x auth=api_key via="header K" admin\ndef f(): pass\n').map((m) => m.admin), [true]);
 });
 
 test('route check: a wrong auth, a missing endpoint and an unmarked one all fail; matches pass', () => {
@@ -56,6 +75,10 @@ test('route check: a wrong auth, a missing endpoint and an unmarked one all fail
     at(8, ['GET'], '/v', 'none'),
     at(12, ['DELETE'], '/x', 'other', 'session'),
   ]), []);
+  // an admin-only guard the mark does not state is a mismatch too
+  assert.equal(checkRoutes('r.py', parseRouteMarks('# route: GET /v auth=api_key\ndef f(): pass\n'), [
+    { methods: ['GET'], rule: '/v', auth: { kind: 'api_key', adminOnly: true }, location: { line: 2 } },
+  ]).length, 1);
   assert.deepEqual(checkRoutes('r.py', marks, [
     at(4, ['POST', 'PUT'], '/items/<int:id>', 'api_key', 'query api_key'),
     at(12, ['DELETE'], '/x', 'other'),

@@ -215,7 +215,9 @@ function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined)
   else fields = hit.keys.kind === 'only' ? [...hit.keys.keys].filter((k) => sensitivity.classify(k)).sort() : [];
   const unbounded = hit.keys.kind === 'any' || hit.keys.kind === 'anyBut';
   if (fields.length === 0 && !(unbounded && !hit.model)) return undefined;
-  const severity: Severity = fields.length === 0 ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
+  const base: Severity = fields.length === 0 ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
+  // behind an admin-only guard the caller is already trusted with more: one level lower
+  const severity: Severity = hit.endpoint?.auth.adminOnly ? ({ critical: 'high', high: 'medium', medium: 'low', low: 'low' } as const)[base] : base;
   return {
     rule: rule.code,
     name: rule.name,

@@ -1,54 +1,116 @@
-// Flask objects the route and auth discovery reads back: apps, blueprints (with their URL prefixes)
-// and flask-httpauth authenticators (with how their credential travels).
+// Flask objects the route and auth discovery reads back: apps, route containers (blueprints, flask-smorest
+// blueprints, flask-restful and flask-restx Apis, restx Namespaces, with their URL prefixes and where they
+// are mounted), class-based views made by `as_view`, and flask-httpauth authenticators.
 import { obj, refs, type Value } from '../../dataflow/facts.js';
 import type { CallSite, LibraryModel } from '../../dataflow/library.js';
+import type { Expr } from '../../python/ir.js';
 import type { AuthInfo } from '../../result.js';
-import { externalPaths, tagged } from '../access.js';
+import { classesOf, externalPaths, tagged } from '../access.js';
 
 export const APP = 'flask.app';
 export const BLUEPRINT = 'flask.blueprint';
 export const HTTP_AUTH = 'flask_httpauth.auth';
+export const VIEW = 'flask.as_view';
 
+/** Something routes are declared on: a blueprint, an Api or a Namespace. */
 export interface BlueprintData {
   name: string;
+  /** Its own prefix: a blueprint's `url_prefix`, an Api's `prefix`, a Namespace's `path`. */
   prefix: string;
-  /** Prefixes given when it is registered: `app.register_blueprint(bp, url_prefix='/v1')`. */
+  /** Prefixes given when it is mounted: `app.register_blueprint(bp, url_prefix='/v1')`, `api.add_namespace(ns, path=)`. */
   registeredPrefixes: string[];
-  /** Blueprints it is nested in (`parent.register_blueprint(bp)`). */
+  /** Containers it is mounted in (`parent.register_blueprint(bp)`, `Api(bp)`, `api.add_namespace(ns)`). */
   parents: BlueprintData[];
+  /** Decorators the container applies to every resource (`Api(decorators=[...])`, `Namespace(decorators=[...])`). */
+  decorators: { expr: Expr; module: string }[];
+}
+
+const BLUEPRINTS = /^(flask(\.blueprints)?\.Blueprint|flask_smorest\.Blueprint|flask_smorest\.blueprint\.Blueprint|apiflask\.APIBlueprint)$/;
+const APIS = /^(flask_restful\.Api|flask_restx\.Api|flask_restplus\.Api|flask_smorest\.Api)$/;
+const NAMESPACES = /^(flask_restx\.Namespace|flask_restplus\.Namespace)$/;
+
+/** Whether `inner` is `outer` or mounted (transitively) in it. */
+export function within(inner: BlueprintData | undefined, outer: BlueprintData, seen = new Set<BlueprintData>()): boolean {
+  if (!inner || seen.has(inner)) return false;
+  if (inner === outer) return true;
+  seen.add(inner);
+  return inner.parents.some((p) => within(p, outer, seen));
+}
+
+export function containerOf(value: Value): BlueprintData | undefined {
+  return tagged(value, BLUEPRINT)[0]?.data as BlueprintData | undefined;
 }
 
 export function flaskAppModel(): LibraryModel {
-  const blueprints = new Map<string, BlueprintData>();
+  const containers = new Map<string, BlueprintData>();
+  const make = (site: CallSite, init: () => Omit<BlueprintData, 'registeredPrefixes' | 'parents' | 'decorators'>, parent?: BlueprintData) => {
+    const key = `${site.path}:${site.expr.s}`;
+    let data = containers.get(key);
+    if (!data) {
+      data = { ...init(), registeredPrefixes: [], parents: [], decorators: decoratorsArg(site) };
+      containers.set(key, data);
+    }
+    if (parent) mount(data, parent, undefined);
+    return [obj({ type: 'tagged', tag: BLUEPRINT, cls: key, data })];
+  };
   return {
     name: 'flask.app',
     call(site) {
       const paths = externalPaths(site.callee);
-      if (paths.some((p) => /^flask(\.app)?\.Flask$/.test(p))) return [obj({ type: 'tagged', tag: APP })];
-      if (paths.some((p) => /^flask(\.blueprints)?\.Blueprint$/.test(p))) {
-        const key = `${site.path}:${site.expr.s}`;
-        let data = blueprints.get(key);
-        if (!data) {
-          data = { name: stringArg(site, 0, 'name') ?? '', prefix: stringArg(site, -1, 'url_prefix') ?? '', registeredPrefixes: [], parents: [] };
-          blueprints.set(key, data);
-        }
-        return [obj({ type: 'tagged', tag: BLUEPRINT, cls: key, data })];
+      if (paths.some((p) => /^flask(\.app)?\.Flask$|^connexion\.(FlaskApp|App)$|^apiflask\.APIFlask$/.test(p))) return [obj({ type: 'tagged', tag: APP })];
+      if (paths.some((p) => BLUEPRINTS.test(p))) {
+        return make(site, () => ({ name: stringArg(site, 0, 'name') ?? '', prefix: stringArg(site, -1, 'url_prefix') ?? '' }));
+      }
+      if (paths.some((p) => APIS.test(p))) {
+        const mountedOn = site.args[0] ?? site.kwargs.get('app');
+        return make(site, () => ({ name: 'api', prefix: stringArg(site, -1, 'prefix') ?? '' }), mountedOn && containerOf(mountedOn));
+      }
+      if (paths.some((p) => NAMESPACES.test(p))) return make(site, () => namespace(site));
+      const receiver = site.receiver ? containerOf(site.receiver) : undefined;
+      if (site.method === 'namespace' && receiver) {
+        const ns = make(site, () => namespace(site));
+        mount(containerOf(ns)!, receiver, undefined);
+        return ns;
+      }
+      if (site.method === 'init_app' && receiver && site.args[0]) {
+        const on = containerOf(site.args[0]);
+        if (on) mount(receiver, on, undefined);
+        return [];
+      }
+      if (site.method === 'as_view') {
+        const cls = site.receiver ? classesOf(site.receiver)[0] : undefined;
+        if (cls) return [obj({ type: 'tagged', tag: VIEW, cls })];
       }
       const auth = httpAuth(paths, site);
       if (auth) return [obj({ type: 'tagged', tag: HTTP_AUTH, data: auth })];
-      if (site.method === 'register_blueprint' && site.args[0]) {
-        const prefix = stringArg(site, -1, 'url_prefix');
-        const parent = site.receiver ? tagged(site.receiver, BLUEPRINT)[0]?.data as BlueprintData | undefined : undefined;
-        for (const bp of tagged(site.args[0], BLUEPRINT)) {
-          const data = bp.data as BlueprintData;
-          if (prefix !== undefined && !data.registeredPrefixes.includes(prefix)) data.registeredPrefixes.push(prefix);
-          if (parent && !data.parents.includes(parent)) data.parents.push(parent);
-        }
+      if ((site.method === 'register_blueprint' || site.method === 'add_namespace') && site.args[0]) {
+        const prefix = stringArg(site, -1, site.method === 'add_namespace' ? 'path' : 'url_prefix');
+        for (const bp of tagged(site.args[0], BLUEPRINT)) mount(bp.data as BlueprintData, receiver, prefix);
         return [];
       }
       return undefined;
     },
   };
+}
+
+/** Records that `inner` is mounted in `parent` (or on the app, when absent) at `prefix` (or its own). */
+function mount(inner: BlueprintData, parent: BlueprintData | undefined, prefix: string | undefined): void {
+  const at = prefix ?? inner.prefix;
+  if (!inner.registeredPrefixes.includes(at)) inner.registeredPrefixes.push(at);
+  if (parent && parent !== inner && !within(parent, inner) && !inner.parents.includes(parent)) inner.parents.push(parent);
+}
+
+/** A restx Namespace: its path, or `/name`. */
+function namespace(site: CallSite): { name: string; prefix: string } {
+  const name = stringArg(site, 0, 'name') ?? '';
+  return { name, prefix: (stringArg(site, -1, 'path') ?? `/${name}`).replace(/\/+$/, '') };
+}
+
+function decoratorsArg(site: CallSite): BlueprintData['decorators'] {
+  const list = site.expr.args.find((a) => a.name === 'decorators')?.value;
+  if (list?.t !== 'seq') return [];
+  const module = [...site.project.modules.values()].find((m) => m.path === site.path)?.name ?? '';
+  return list.items.map((expr) => ({ expr, module }));
 }
 
 function httpAuth(paths: string[], site: CallSite): AuthInfo | undefined {

@@ -6,10 +6,11 @@ import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
 import type { AuthInfo } from '../../result.js';
 import { childBodies, type FunctionInfo } from '../../semantic/project.js';
 import { classAssignment, externalPaths, tagged } from '../access.js';
-import { APP, BLUEPRINT, HTTP_AUTH, type BlueprintData } from './app.js';
+import { APP, BLUEPRINT, HTTP_AUTH, within, type BlueprintData } from './app.js';
 import { forEachCall, type DiscoveredRoute } from './routes.js';
 
 const KEY_NAME = /key|token/i;
+const CONFIGURED = 'configured decorator';
 const OTHER_DECORATORS: [RegExp, string][] = [
   [/^flask_login\.(utils\.)?(login_required|fresh_login_required)$/, 'session (flask-login)'],
   [/^flask_jwt_extended\.(jwt_required|fresh_jwt_required)/, 'JWT (flask-jwt-extended)'],
@@ -21,6 +22,7 @@ interface Hook {
   blueprint?: BlueprintData;
   /** Paths and endpoint names the hook lets through without a key. */
   exempt: Set<string>;
+  adminOnly: boolean;
 }
 
 export class AuthResolver {
@@ -36,6 +38,14 @@ export class AuthResolver {
 
   authOf(route: DiscoveredRoute, rule: string): AuthInfo {
     const decorators: { expr: Expr; module: ModuleIR }[] = route.handler.def.decorators.map((expr) => ({ expr, module: route.handler.module }));
+    decorators.push(...(route.wrappers ?? []));
+    for (let c = route.blueprint, seen = new Set<BlueprintData>(); c && !seen.has(c); c = c.parents[0]) {
+      seen.add(c);
+      for (const d of c.decorators) {
+        const module = this.engine.project.module(d.module);
+        if (module) decorators.push({ expr: d.expr, module });
+      }
+    }
     if (route.viewClass) {
       for (const name of ['decorators', 'method_decorators']) {
         const list = classAssignment(route.viewClass, name);
@@ -44,17 +54,32 @@ export class AuthResolver {
       }
     }
     let found: AuthInfo | undefined;
+    let adminOnly = false;
     for (const d of decorators) {
       const auth = this.decoratorAuth(d.expr, d.module);
+      adminOnly ||= this.decoratorAdmin(d.expr, d.module);
+      if (found?.via === CONFIGURED) continue;
       if (auth && (!found || auth.kind === 'api_key')) found = auth;
     }
-    if (found) return found;
     for (const hook of this.hooks) {
-      if (hook.blueprint && route.blueprint !== hook.blueprint && !route.blueprint?.parents.includes(hook.blueprint)) continue;
+      if (hook.blueprint && !within(route.blueprint, hook.blueprint)) continue;
       if (hook.exempt.has(rule) || hook.exempt.has(route.handler.def.name)) continue;
-      return hook.auth;
+      adminOnly ||= hook.adminOnly;
+      found ??= hook.auth;
     }
-    return { kind: 'none' };
+    const auth = found ?? { kind: 'none' };
+    return adminOnly && auth.kind !== 'none' ? { ...auth, adminOnly: true } : auth;
+  }
+
+  /** Whether a decorator lets only admins through: a project guard that tests the admin flag or role, or roles_required('admin'). */
+  private decoratorAdmin(expr: Expr, module: ModuleIR): boolean {
+    const target = expr.t === 'call' ? expr.fn : expr;
+    const value = this.engine.evaluateInModule(module.name, target);
+    if (externalPaths(value).some((p) => ADMIN_DECORATORS.test(p)) && /admin|superuser|root/i.test(module.source.slice(expr.s, expr.e))) return true;
+    return refs(value).some((r) => {
+      const fn = r.type === 'function' ? this.engine.project.functions.get(r.fn) : undefined;
+      return fn !== undefined && isAdminGuard(fn, module.source.slice(expr.s, expr.e));
+    });
   }
 
   private decoratorAuth(expr: Expr, module: ModuleIR): AuthInfo | undefined {
@@ -62,7 +87,7 @@ export class AuthResolver {
     const value = this.engine.evaluateInModule(module.name, target);
     const text = module.source.slice(expr.s, expr.e);
     if ([...this.apiKeyDecorators].some((q) => text === q || externalPaths(value).includes(q) || refs(value).some((r) => r.type === 'function' && r.fn === q))) {
-      return { kind: 'api_key', via: 'configured decorator' };
+      return { kind: 'api_key', via: CONFIGURED };
     }
     if (expr.t === 'attr' || (expr.t === 'call' && expr.fn.t === 'attr')) {
       const base = this.engine.evaluateInModule(module.name, (target as Extract<Expr, { t: 'attr' }>).obj);
@@ -92,7 +117,7 @@ export class AuthResolver {
     let found: AuthInfo | undefined;
     visitExprs(fn.def.body, (e) => {
       if (found?.kind === 'api_key') return;
-      const read = credentialRead(e);
+      const read = credentialRead(e, source, fn.def.s);
       if (read) found = classify(read, source) ?? found;
     });
     if (!found && /\bin\s+session\b|\bsession\s*(\[|\.get\()/.test(source)) found = { kind: 'other', via: 'session' };
@@ -114,11 +139,12 @@ export class AuthResolver {
   private findHooks(): Hook[] {
     const hooks: Hook[] = [];
     const add = (fn: FunctionInfo | undefined, owner: Value) => {
-      const auth = fn && this.functionAuth(fn);
+      const admin = fn !== undefined && isAdminGuard(fn);
+      const auth = fn && (this.functionAuth(fn) ?? (admin ? { kind: 'other' as const, via: 'admin check' } : undefined));
       if (!auth) return;
       const blueprint = tagged(owner, BLUEPRINT)[0]?.data as BlueprintData | undefined;
       if (!blueprint && tagged(owner, APP).length === 0 && refs(owner).length > 0 && externalPaths(owner).length === 0) return;
-      hooks.push({ auth, blueprint, exempt: exemptions(fn!) });
+      hooks.push({ auth, blueprint, exempt: exemptions(fn!), adminOnly: admin });
     };
     for (const fn of this.engine.project.functions.values()) {
       for (const d of fn.def.decorators) {
@@ -141,10 +167,21 @@ export class AuthResolver {
   }
 }
 
-type CredentialRead = { where: 'header' | 'query'; name: string };
+type CredentialRead = { where: 'header' | 'query' | 'cookie'; name: string };
 
-/** `request.headers.get('X-API-Key')`, `request.headers['X-API-Key']`, `request.args.get('api_key')`. */
-function credentialRead(e: Expr): CredentialRead | undefined {
+/** Headers a request carries for other reasons than identifying the caller. */
+const NOT_CREDENTIALS = /^(content-type|content-length|accept(-\w+)?|user-agent|host|origin|referer|x-forwarded-[\w-]+|x-real-ip|x-requested-with|x-request-id|if-(match|none-match)|cache-control)$/i;
+/** A refusal: `abort(401)`, `return ..., 403`, `raise Unauthorized`, `status=401`. */
+const REFUSAL = /\babort\(\s*(401|403)\b|,\s*(401|403)\s*\)?\s*$|status(_code)?\s*=\s*(401|403)\b|\b(Unauthorized|Forbidden)\b|HTTPStatus\.(UNAUTHORIZED|FORBIDDEN)|\bmake_response\([^\n]*\b(401|403)\b/m;
+/** A test of the caller's admin flag or role. */
+const ADMIN_TEST = /\b(is_admin|is_superuser|is_staff|superuser|admin)\b/;
+/** A role test, an admin guard when the role it wants is an admin's (in the test or the decorator's arguments). */
+const ROLE_TEST = /\b(roles?|has_role|permissions?|scopes?)\b/;
+const ADMIN_ROLE = /['"](admin|administrator|superuser|root|staff)['"]/i;
+const ADMIN_DECORATORS = /^(flask_security\.(decorators\.)?roles_(required|accepted)|flask_principal\.Permission)/;
+
+/** `request.headers.get(X)`, `request.headers[X]`, `request.args.get(X)`, `request.cookies.get(X)`: where a credential comes from. */
+function credentialRead(e: Expr, source: string, offset: number): CredentialRead | undefined {
   let container: Expr | undefined;
   let key: Expr | undefined;
   if (e.t === 'call' && e.fn.t === 'attr' && e.fn.name === 'get' && e.args[0]) {
@@ -154,21 +191,44 @@ function credentialRead(e: Expr): CredentialRead | undefined {
     container = e.obj;
     key = e.index;
   }
-  if (!container || key?.t !== 'str' || container.t !== 'attr') return undefined;
-  if (container.name === 'headers') return { where: 'header', name: key.v };
-  if ((container.name === 'args' || container.name === 'values') && KEY_NAME.test(key.v)) return { where: 'query', name: key.v };
+  if (!container || !key || container.t !== 'attr') return undefined;
+  const name = key.t === 'str' ? key.v : source.slice(key.s - offset, key.e - offset);
+  if (container.name === 'headers' && !NOT_CREDENTIALS.test(name)) return { where: 'header', name };
+  if (container.name === 'args' || container.name === 'values') return { where: 'query', name };
+  if (container.name === 'cookies') return { where: 'cookie', name };
   return undefined;
 }
 
+/** What a credential read means: by its name, or by what the function does with it (refuses with 401/403). */
 function classify(read: CredentialRead, source: string): AuthInfo | undefined {
-  if (read.where === 'query') return { kind: 'api_key', via: `query ${read.name}` };
+  const refuses = REFUSAL.test(source);
+  if (read.where !== 'header') return KEY_NAME.test(read.name) || refuses ? { kind: 'api_key', via: `${read.where} ${read.name}` } : undefined;
   if (/^authorization$/i.test(read.name)) {
     if (/\bjwt\.decode\(|decode_token\(/.test(source)) return { kind: 'other', via: 'JWT' };
     if (/['"]Basic\b/.test(source) && !/['"](Bearer|Token|ApiKey|Api-Key)\b/i.test(source)) return { kind: 'other', via: 'HTTP basic auth' };
     return { kind: 'api_key', via: 'header Authorization' };
   }
-  if (KEY_NAME.test(read.name)) return { kind: 'api_key', via: `header ${read.name}` };
+  if (KEY_NAME.test(read.name) || refuses) return { kind: 'api_key', via: `header ${read.name}` };
   return undefined;
+}
+
+/** Whether a function (a decorator with its wrapper, or a hook) refuses callers who are not admins. */
+function isAdminGuard(fn: FunctionInfo, usage = ''): boolean {
+  let guard = false;
+  const visit = (body: Stmt[]) => {
+    for (const stmt of body) {
+      if (stmt.t === 'if') {
+        const test = fn.module.source.slice(stmt.test.s, stmt.test.e);
+        const branch = fn.module.source.slice(stmt.s, stmt.e);
+        const admin = ADMIN_TEST.test(test) || (ROLE_TEST.test(test) && ADMIN_ROLE.test(test + usage));
+        if (admin && REFUSAL.test(branch)) guard = true;
+      }
+      if (stmt.t === 'def') visit(stmt.fn.body);
+      for (const child of childBodies(stmt)) visit(child);
+    }
+  };
+  visit(fn.def.body);
+  return guard;
 }
 
 /** Early returns in a hook guarded by `request.path == '/health'` or `request.endpoint in (...)`. */

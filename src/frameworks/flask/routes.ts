@@ -1,23 +1,32 @@
-// Route discovery: `@app.route` and friends, `add_url_rule` (functions and class-based views), and
-// flask-restful `add_resource`; each route with its methods, full URL rule, handler and blueprint.
-import { refs, type Value } from '../../dataflow/facts.js';
+// Route discovery as the server's URL map has it: decorators on views and view classes (`@bp.route`,
+// `@ns.route`), call-style decorators (`bp.put("")(view)`), `add_url_rule` (with `as_view`), `add_resource`,
+// wherever they are called: module code, app factories, and project helpers called with the rule and view.
+import { EMPTY, refs, type Value } from '../../dataflow/facts.js';
 import type { Engine } from '../../dataflow/engine.js';
+import { Frame } from '../../dataflow/interpreter.js';
 import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
 import { childBodies, type ClassInfo, type FunctionInfo } from '../../semantic/project.js';
 import { classAssignment, tagged } from '../access.js';
-import { BLUEPRINT, type BlueprintData } from './app.js';
+import { containerOf, VIEW, type BlueprintData } from './app.js';
 
 const VERB_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+/** Text of code that may register routes or mount containers. */
+const REGISTRATION_TEXT = /\.(add_url_rule|add_resource|add_namespace|register_blueprint|init_app|namespace)\(|\.(route|get|post|put|patch|delete)\([^)]*\)\s*\(/;
+const MAX_HELPER_DEPTH = 3;
+
+type Call = Extract<Expr, { t: 'call' }>;
 
 export interface DiscoveredRoute {
   methods: string[];
   rule: string;
   handler: FunctionInfo;
-  /** The blueprint the route is declared on, if any. */
+  /** The container (blueprint, Api, Namespace) the route is declared on, if any. */
   blueprint?: BlueprintData;
   /** The view class, for class-based views (its `decorators` apply). */
   viewClass?: ClassInfo;
+  /** Decorators applied at registration: `add_url_rule('/x', view_func=require_key(view))`. */
+  wrappers?: { expr: Expr; module: ModuleIR }[];
 }
 
 export function discoverRoutes(engine: Engine): DiscoveredRoute[] {
@@ -28,14 +37,21 @@ export function discoverRoutes(engine: Engine): DiscoveredRoute[] {
       if (route) routes.push(route);
     }
   }
-  for (const module of engine.project.modules.values()) {
-    if (module.entry) forEachCall(module.body, (call) => {
-      if (call.fn.t !== 'attr') return;
-      if (call.fn.name === 'add_url_rule') routes.push(...urlRule(engine, module, call));
-      if (call.fn.name === 'add_resource') routes.push(...resource(engine, module, call));
-    });
+  for (const cls of engine.project.classes.values()) {
+    for (const decorator of cls.def.decorators) routes.push(...classDecoratorRoutes(engine, cls, decorator));
   }
-  return routes;
+  const wiring = new Wiring(engine, routes);
+  for (const module of engine.project.modules.values()) {
+    if (!module.entry && !REGISTRATION_TEXT.test(module.source)) continue;
+    wiring.module(module);
+  }
+  const seen = new Set<string>();
+  return routes.filter((r) => {
+    const key = `${r.methods.join(',')} ${r.rule} ${r.handler.qname} ${r.blueprint?.name ?? ''}:${r.blueprint?.prefix ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function decoratorRoute(engine: Engine, fn: FunctionInfo, decorator: Expr): DiscoveredRoute | undefined {
@@ -45,31 +61,166 @@ function decoratorRoute(engine: Engine, fn: FunctionInfo, decorator: Expr): Disc
   const ruleArg = decorator.args.find((a) => !a.name || a.name === 'rule')?.value;
   if (ruleArg?.t !== 'str') return undefined;
   const receiver = engine.evaluateInModule(fn.module.name, decorator.fn.obj);
-  const methods = verb === 'route' ? methodsArg(decorator) ?? ['GET'] : [verb.toUpperCase()];
-  return { methods, rule: ruleArg.v, handler: fn, blueprint: blueprintOf(receiver) };
+  const methods = verb === 'route' ? syntacticMethods(decorator) ?? ['GET'] : [verb.toUpperCase()];
+  return { methods, rule: ruleArg.v, handler: fn, blueprint: containerOf(receiver) };
 }
 
-function urlRule(engine: Engine, module: ModuleIR, call: Extract<Expr, { t: 'call' }>): DiscoveredRoute[] {
-  const rule = call.args.find((a) => !a.name || a.name === 'rule')?.value;
-  const viewArg = call.args.find((a) => a.name === 'view_func')?.value ?? call.args.filter((a) => !a.name)[2]?.value;
-  if (rule?.t !== 'str' || !viewArg) return [];
-  const blueprint = call.fn.t === 'attr' ? blueprintOf(engine.evaluateInModule(module.name, call.fn.obj)) : undefined;
-  const explicit = methodsArg(call);
-  // Cls.as_view('name') or a function
-  if (viewArg.t === 'call' && viewArg.fn.t === 'attr' && viewArg.fn.name === 'as_view') {
-    const cls = classOf(engine, module, viewArg.fn.obj);
-    return cls ? classRoutes(cls, [rule.v], blueprint, explicit) : [];
+/** `@ns.route('/x')` / `@blp.route('/x')` on a Resource or MethodView class. */
+function classDecoratorRoutes(engine: Engine, cls: ClassInfo, decorator: Expr): DiscoveredRoute[] {
+  if (decorator.t !== 'call' || decorator.fn.t !== 'attr' || decorator.fn.name !== 'route') return [];
+  const rules = decorator.args.filter((a) => !a.name && !a.star).flatMap((a) => (a.value.t === 'str' ? [a.value.v] : []));
+  if (rules.length === 0) return [];
+  const container = containerOf(engine.evaluateInModule(cls.module.name, decorator.fn.obj));
+  return classRoutes(cls, rules, container, syntacticMethods(decorator));
+}
+
+/** Runs code that wires routes (module bodies, factories, helpers) and reads its registrations with their values. */
+class Wiring {
+  private readonly running = new Set<string>();
+
+  constructor(private readonly engine: Engine, private readonly routes: DiscoveredRoute[]) {}
+
+  module(module: ModuleIR): void {
+    const env = this.engine.globalsOf(module);
+    const frame = new Frame(this.engine, module, undefined, env);
+    this.read(frame, module, module.body, 0);
+    for (const stmt of module.body) this.functions(module, stmt);
   }
-  const fn = functionOf(engine, module, viewArg);
-  return fn ? [{ methods: explicit ?? ['GET'], rule: rule.v, handler: fn, blueprint }] : [];
+
+  /** Top-level functions (and methods) of a module that wire routes, run with their parameters unknown. */
+  private functions(module: ModuleIR, stmt: Stmt): void {
+    if (stmt.t === 'class') for (const s of stmt.cls.body) this.functions(module, s);
+    if (stmt.t !== 'def') return;
+    const fn = this.engine.project.definitions.get(stmt) as FunctionInfo | undefined;
+    if (!fn || !REGISTRATION_TEXT.test(module.source.slice(stmt.fn.s, stmt.fn.e))) return;
+    this.run(fn, new Map(fn.def.params.map((p) => [p.name, EMPTY])), 0);
+  }
+
+  private run(fn: FunctionInfo, env: Map<string, Value>, depth: number): void {
+    if (this.running.has(fn.qname) || depth > MAX_HELPER_DEPTH) return;
+    this.running.add(fn.qname);
+    try {
+      const frame = new Frame(this.engine, fn.module, fn, env);
+      frame.run(fn.def.body);
+      this.read(frame, fn.module, fn.def.body, depth);
+    } finally {
+      this.running.delete(fn.qname);
+    }
+  }
+
+  private read(frame: Frame, module: ModuleIR, body: Stmt[], depth: number): void {
+    forEachCall(body, (call) => this.call(frame, module, call, depth), false);
+  }
+
+  private call(frame: Frame, module: ModuleIR, call: Call, depth: number): void {
+    const fn = call.fn;
+    if (fn.t === 'attr' && fn.name === 'add_url_rule') return this.urlRule(frame, module, call);
+    if (fn.t === 'attr' && fn.name === 'add_resource') return this.resource(frame, module, call);
+    if (fn.t === 'call' && fn.fn.t === 'attr' && (fn.fn.name === 'route' || VERB_DECORATORS.has(fn.fn.name))) return this.callStyle(frame, module, fn, call);
+    // a project helper that registers what it is given: run it with this call's arguments
+    for (const r of refs(frame.evaluate(fn))) {
+      const helper = r.type === 'function' ? this.engine.project.functions.get(r.fn) : undefined;
+      if (!helper || !REGISTRATION_TEXT.test(helper.module.source.slice(helper.def.s, helper.def.e))) continue;
+      this.run(helper, bindings(frame, helper, call, r.type === 'function' ? r.boundSelf : undefined), depth + 1);
+    }
+  }
+
+  private urlRule(frame: Frame, module: ModuleIR, call: Call): void {
+    const positional = call.args.filter((a) => !a.name && !a.star);
+    const ruleExpr = call.args.find((a) => a.name === 'rule')?.value ?? positional[0]?.value;
+    const viewExpr = call.args.find((a) => a.name === 'view_func')?.value ?? positional[2]?.value;
+    const rules = ruleExpr ? ruleStrings(frame, module, ruleExpr) : [];
+    if (rules.length === 0 || !viewExpr || call.fn.t !== 'attr') return;
+    const container = containerOf(frame.evaluate(call.fn.obj));
+    const methodsExpr = call.args.find((a) => a.name === 'methods')?.value;
+    this.view(frame, module, viewExpr, rules, container, methodsExpr ? methodsOf(frame.evaluate(methodsExpr)) : undefined, []);
+  }
+
+  private resource(frame: Frame, module: ModuleIR, call: Call): void {
+    const positional = call.args.filter((a) => !a.name && !a.star);
+    if (!positional[0] || call.fn.t !== 'attr') return;
+    const cls = classIn(this.engine, frame.evaluate(positional[0].value));
+    const rules = positional.slice(1).flatMap((a) => ruleStrings(frame, module, a.value));
+    const container = containerOf(frame.evaluate(call.fn.obj));
+    if (cls) this.routes.push(...classRoutes(cls, rules, container, undefined));
+  }
+
+  /** `bp.put("/x")(view)`: the decorator applied by hand. */
+  private callStyle(frame: Frame, module: ModuleIR, decorator: Call, call: Call): void {
+    const attr = decorator.fn as Extract<Expr, { t: 'attr' }>;
+    const ruleExpr = decorator.args.find((a) => !a.name || a.name === 'rule')?.value;
+    const viewExpr = call.args[0]?.value;
+    const rules = ruleExpr ? ruleStrings(frame, module, ruleExpr) : [];
+    if (rules.length === 0 || !viewExpr) return;
+    const container = containerOf(frame.evaluate(attr.obj));
+    const methodsExpr = decorator.args.find((a) => a.name === 'methods')?.value;
+    const methods = attr.name === 'route' ? (methodsExpr ? methodsOf(frame.evaluate(methodsExpr)) : undefined) : [attr.name.toUpperCase()];
+    this.view(frame, module, viewExpr, rules, container, methods, []);
+  }
+
+  /** The view a registration names: a function, `Cls.as_view(...)`, a class (flask-restx), possibly wrapped in decorators. */
+  private view(frame: Frame, module: ModuleIR, expr: Expr, rules: string[], container: BlueprintData | undefined, methods: string[] | undefined, wrappers: { expr: Expr; module: ModuleIR }[]): void {
+    const value = frame.evaluate(expr);
+    const fn = refs(value).flatMap((r) => (r.type === 'function' ? [this.engine.project.functions.get(r.fn) ?? []].flat() : []))[0];
+    const viewCls = tagged(value, VIEW)[0]?.cls ?? (expr.t === 'call' && expr.fn.t === 'attr' && expr.fn.name === 'as_view' ? classIn(this.engine, frame.evaluate(expr.fn.obj))?.qname : undefined);
+    const cls = viewCls ? this.engine.project.classes.get(viewCls) : undefined;
+    if (cls) {
+      for (const route of classRoutes(cls, rules, container, methods)) this.routes.push({ ...route, wrappers });
+      return;
+    }
+    // `require_key(view)`: the decorator applies to the view registered
+    if (expr.t === 'call' && expr.args[0] && !expr.args[0].name && (!fn || fn.parent)) {
+      return this.view(frame, module, expr.args[0].value, rules, container, methods, [...wrappers, { expr: expr.fn, module }]);
+    }
+    if (fn) for (const rule of rules) this.routes.push({ methods: methods ?? ['GET'], rule, handler: fn, blueprint: container, wrappers });
+  }
 }
 
-function resource(engine: Engine, module: ModuleIR, call: Extract<Expr, { t: 'call' }>): DiscoveredRoute[] {
-  const positional = call.args.filter((a) => !a.name && !a.star);
-  const cls = positional[0] ? classOf(engine, module, positional[0].value) : undefined;
-  if (!cls) return [];
-  const rules = positional.slice(1).flatMap((a) => (a.value.t === 'str' ? [a.value.v] : []));
-  return classRoutes(cls, rules, undefined, undefined);
+/** A helper's parameters bound to a call's arguments (positional, keyword, and defaults left unknown). */
+function bindings(frame: Frame, helper: FunctionInfo, call: Call, boundSelf: Value | undefined): Map<string, Value> {
+  const env = new Map<string, Value>(helper.def.params.map((p) => [p.name, EMPTY]));
+  const params = helper.def.params.filter((p) => p.kind === 'positional');
+  const offset = boundSelf ? 1 : 0;
+  if (boundSelf && params[0]) env.set(params[0].name, boundSelf);
+  call.args.filter((a) => !a.name && !a.star).forEach((a, i) => {
+    const p = params[i + offset];
+    if (p) env.set(p.name, frame.evaluate(a.value));
+  });
+  for (const a of call.args) if (a.name && env.has(a.name)) env.set(a.name, frame.evaluate(a.value));
+  for (const p of helper.def.params) {
+    if (p.default && !call.args.some((a) => a.name === p.name) && env.get(p.name) === EMPTY) env.set(p.name, frame.evaluate(p.default));
+  }
+  return env;
+}
+
+/** The constant strings an expression may be: literals, names bound to strings, f-strings and `+` of known parts. */
+function ruleStrings(frame: Frame, module: ModuleIR, expr: Expr): string[] {
+  if (expr.t === 'str') return [expr.v];
+  if (expr.t === 'other') {
+    const text = module.source.slice(expr.s, expr.e);
+    const parts = expr.parts.map((p) => ruleStrings(frame, module, p));
+    if (parts.some((p) => p.length !== 1)) return [];
+    const fstring = /^[rRbB]?[fF][rR]?(['"]{1,3})([\s\S]*)\1$/.exec(text);
+    if (fstring) {
+      let i = 0;
+      return [fstring[2]!.replace(/\{\{|\}\}|\{[^{}]*\}/g, (m) => (m === '{{' ? '{' : m === '}}' ? '}' : parts[i++]![0]!))];
+    }
+    const [left, right] = expr.parts;
+    if (left && right && module.source.slice(left.e, right.s).trim() === '+') return [parts[0]![0]! + parts[1]![0]!];
+    return [];
+  }
+  const strings = refs(frame.evaluate(expr)).flatMap((r) => (r.type === 'strings' && !r.collection ? [...r.values] : []));
+  return strings;
+}
+
+function methodsOf(value: Value): string[] | undefined {
+  const out = refs(value).flatMap((r) => (r.type === 'strings' ? [...r.values].map((m) => m.toUpperCase()) : []));
+  return out.length > 0 ? [...new Set(out)] : undefined;
+}
+
+function classIn(engine: Engine, value: Value): ClassInfo | undefined {
+  for (const r of refs(value)) if (r.type === 'class') return engine.project.classes.get(r.cls);
+  return undefined;
 }
 
 /** A MethodView/Resource has a handler per HTTP method; a plain View has dispatch_request. */
@@ -77,7 +228,7 @@ function classRoutes(cls: ClassInfo, rules: string[], blueprint: BlueprintData |
   const out: DiscoveredRoute[] = [];
   const handlers = HTTP_METHODS.flatMap((m) => {
     const fn = cls.methods.get(m);
-    return fn ? [{ method: m.toUpperCase(), fn }] : [];
+    return fn && (!explicit || explicit.includes(m.toUpperCase())) ? [{ method: m.toUpperCase(), fn }] : [];
   });
   for (const rule of rules) {
     if (handlers.length > 0) {
@@ -92,13 +243,23 @@ function classRoutes(cls: ClassInfo, rules: string[], blueprint: BlueprintData |
   return out;
 }
 
-/** The full URL rule: registration prefix, then the blueprint's own prefix, then the rule. */
+/** The full URL rules: each chain of mount prefixes, then the container's own, then the rule. */
 export function fullRule(route: DiscoveredRoute): string[] {
-  const bp = route.blueprint;
-  if (!bp) return [route.rule];
-  const prefixes = bp.registeredPrefixes.length > 0 ? bp.registeredPrefixes : [bp.prefix];
-  const parentPrefixes = bp.parents.length > 0 ? bp.parents.flatMap((p) => fullRule({ ...route, rule: '', blueprint: p })) : [''];
-  return [...new Set(parentPrefixes.flatMap((pp) => prefixes.map((p) => joinRule(pp, joinRule(p, route.rule)))))];
+  return [...new Set(prefixesOf(route.blueprint, new Set()).map((p) => joinRule(p, route.rule)))];
+}
+
+function prefixesOf(container: BlueprintData | undefined, seen: Set<BlueprintData>): string[] {
+  if (!container || seen.has(container)) return [''];
+  const next = new Set([...seen, container]);
+  const own = container.registeredPrefixes.length > 0 ? container.registeredPrefixes : [container.prefix];
+  const outer = container.parents.length > 0 ? container.parents.flatMap((p) => prefixesOf(p, next)) : [''];
+  return outer.flatMap((o) => own.map((p) => joinPrefix(o, p)));
+}
+
+function joinPrefix(outer: string, inner: string): string {
+  if (!outer) return inner;
+  if (!inner) return outer;
+  return `${outer.replace(/\/+$/, '')}/${inner.replace(/^\/+/, '')}`;
 }
 
 function joinRule(prefix: string, rule: string): string {
@@ -107,36 +268,20 @@ function joinRule(prefix: string, rule: string): string {
   return `${prefix.replace(/\/+$/, '')}/${rule.replace(/^\/+/, '')}`;
 }
 
-function methodsArg(call: Extract<Expr, { t: 'call' }>): string[] | undefined {
+function syntacticMethods(call: Call): string[] | undefined {
   const methods = call.args.find((a) => a.name === 'methods')?.value;
   if (methods?.t !== 'seq') return undefined;
   return methods.items.flatMap((i) => (i.t === 'str' ? [i.v.toUpperCase()] : []));
 }
 
-function blueprintOf(value: Value): BlueprintData | undefined {
-  return tagged(value, BLUEPRINT)[0]?.data as BlueprintData | undefined;
-}
-
-function classOf(engine: Engine, module: ModuleIR, expr: Expr): ClassInfo | undefined {
-  for (const r of refs(engine.evaluateInModule(module.name, expr))) {
-    if (r.type === 'class') return engine.project.classes.get(r.cls);
-  }
-  return undefined;
-}
-
-function functionOf(engine: Engine, module: ModuleIR, expr: Expr): FunctionInfo | undefined {
-  for (const r of refs(engine.evaluateInModule(module.name, expr))) {
-    if (r.type === 'function') return engine.project.functions.get(r.fn);
-  }
-  return undefined;
-}
-
-/** Visits every call expression statement in a body, including inside function bodies (app factories). */
-export function forEachCall(body: Stmt[], visit: (call: Extract<Expr, { t: 'call' }>) => void): void {
+/** Visits every call expression statement in a body; into function and class bodies too unless `nested` is false. */
+export function forEachCall(body: Stmt[], visit: (call: Call) => void, nested = true): void {
   for (const stmt of body) {
-    if (stmt.t === 'expr' && stmt.value.t === 'call') visit(stmt.value);
-    else if (stmt.t === 'def') forEachCall(stmt.fn.body, visit);
-    else if (stmt.t === 'class') forEachCall(stmt.cls.body, visit);
-    else for (const child of childBodies(stmt)) forEachCall(child, visit);
+    if ((stmt.t === 'expr' || stmt.t === 'assign') && stmt.value.t === 'call') visit(stmt.value);
+    if (stmt.t === 'def') {
+      if (nested) forEachCall(stmt.fn.body, visit, nested);
+    } else if (stmt.t === 'class') {
+      if (nested) forEachCall(stmt.cls.body, visit, nested);
+    } else for (const child of childBodies(stmt)) forEachCall(child, visit, nested);
   }
 }
