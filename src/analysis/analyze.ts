@@ -15,6 +15,8 @@ import { MarshmallowSchemas, marshmallowModel } from '../frameworks/marshmallow.
 import { PydanticModels, pydanticModel } from '../frameworks/pydantic.js';
 import { pythonModel } from '../frameworks/python.js';
 import { configuredModel } from '../frameworks/configured.js';
+import { builtinRows } from '../frameworks/builtin-rows.js';
+import { rowsModel, sourceNames, type ModelRow } from '../frameworks/rows.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
 import type { Expr, ModuleIR } from '../python/ir.js';
@@ -34,6 +36,8 @@ export interface AnalysisOptions {
   extraSanitizers?: readonly string[];
   extraSinks?: readonly string[];
   apiKeyDecorators?: readonly string[];
+  /** The user's library rows (`[[tool.massassign.models]]`), read like the built-in ones. */
+  models?: readonly ModelRow[];
 }
 
 export interface Analysis {
@@ -46,6 +50,7 @@ const KEY_SET_SINKS = new Set<string>(['setattr', 'constructor', 'dict-update', 
 
 export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, errors: ScanError[] = []): Analysis {
   const project = new ProjectIndex(modules);
+  const rows = [...builtinRows, ...(options.models ?? [])];
   const sensitivity = new Sensitivity(options);
   let sqlalchemy!: SqlAlchemyModels;
   let marshmallow!: MarshmallowSchemas;
@@ -59,10 +64,11 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     (e) => marshmallowModel(e, (marshmallow = new MarshmallowSchemas(e, sqlalchemy))),
     (e) => pydanticModel(e, (pydantic = new PydanticModels(e))),
     () => reqparseModel(modules),
+    (e) => rowsModel(e, rows),
   ]);
   // Only code that reads a request (or is handed one by a decorator) can reach a sink with caller
   // keys; everything it calls is summarised on demand.
-  const sources = requestReadPattern(options.extraSources ?? []);
+  const sources = requestReadPattern([...(options.extraSources ?? []), ...sourceNames(rows)]);
   const readsRequest = (fn: FunctionInfo) => fn.module.entry && sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
   const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && readsRequest(fn) && fn.def.body.some((s) => s.t === 'def')).map((fn) => fn.def.name));
   for (const fn of [...project.functions.values()]) {

@@ -67,6 +67,11 @@ export class AuthResolver {
       adminOnly ||= hook.adminOnly;
       found ??= hook.auth;
     }
+    // a key check called (or written) in the view's own body: `require_key()` before anything else
+    if (!found) {
+      const inline = this.functionAuth(route.handler);
+      if (inline?.kind === 'api_key' && KEY_NAME.test(inline.via ?? '')) found = inline;
+    }
     const auth = found ?? { kind: 'none' };
     return adminOnly && auth.kind !== 'none' ? { ...auth, adminOnly: true } : auth;
   }

@@ -1,0 +1,7 @@
+// Every package's rows in one list: what the rows model knows before a user adds their own.
+import { mongoengineRows } from './mongoengine.js';
+import { peeweeRows } from './peewee.js';
+import { pymongoRows } from './pymongo.js';
+import type { ModelRow } from './rows.js';
+
+export const builtinRows: readonly ModelRow[] = [...peeweeRows, ...mongoengineRows, ...pymongoRows];
