@@ -16,6 +16,7 @@ import { PydanticModels, pydanticModel } from '../frameworks/pydantic.js';
 import { pythonModel } from '../frameworks/python.js';
 import { configuredModel } from '../frameworks/configured.js';
 import { builtinRows } from '../frameworks/builtin-rows.js';
+import { flaskRestxModel } from '../frameworks/flask-restx.js';
 import { rowsModel, sourceNames, type ModelRow } from '../frameworks/rows.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
@@ -64,6 +65,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     (e) => marshmallowModel(e, (marshmallow = new MarshmallowSchemas(e, sqlalchemy))),
     (e) => pydanticModel(e, (pydantic = new PydanticModels(e))),
     () => reqparseModel(modules),
+    (e) => flaskRestxModel(e),
     (e) => rowsModel(e, rows),
   ]);
   // Only code that reads a request (or is handed one by a decorator) can reach a sink with caller

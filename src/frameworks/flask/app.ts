@@ -21,6 +21,8 @@ export interface BlueprintData {
   registeredPrefixes: string[];
   /** Containers it is mounted in (`parent.register_blueprint(bp)`, `Api(bp)`, `api.add_namespace(ns)`). */
   parents: BlueprintData[];
+  /** The outside type that made it, as rows name receivers: `flask_restx.Namespace()`. */
+  type: string;
   /** Decorators the container applies to every resource (`Api(decorators=[...])`, `Namespace(decorators=[...])`). */
   decorators: { expr: Expr; module: string }[];
 }
@@ -43,11 +45,11 @@ export function containerOf(value: Value): BlueprintData | undefined {
 
 export function flaskAppModel(): LibraryModel {
   const containers = new Map<string, BlueprintData>();
-  const make = (site: CallSite, init: () => Omit<BlueprintData, 'registeredPrefixes' | 'parents' | 'decorators'>, parent?: BlueprintData) => {
+  const make = (site: CallSite, init: () => Omit<BlueprintData, 'registeredPrefixes' | 'parents' | 'decorators' | 'type'>, parent?: BlueprintData, type = '') => {
     const key = `${site.path}:${site.expr.s}`;
     let data = containers.get(key);
     if (!data) {
-      data = { ...init(), registeredPrefixes: [], parents: [], decorators: decoratorsArg(site) };
+      data = { ...init(), registeredPrefixes: [], parents: [], decorators: decoratorsArg(site), type };
       containers.set(key, data);
     }
     if (parent) mount(data, parent, undefined);
@@ -58,17 +60,21 @@ export function flaskAppModel(): LibraryModel {
     call(site) {
       const paths = externalPaths(site.callee);
       if (paths.some((p) => /^flask(\.app)?\.Flask$|^connexion\.(FlaskApp|App)$|^apiflask\.APIFlask$/.test(p))) return [obj({ type: 'tagged', tag: APP })];
-      if (paths.some((p) => BLUEPRINTS.test(p))) {
-        return make(site, () => ({ name: stringArg(site, 0, 'name') ?? '', prefix: stringArg(site, -1, 'url_prefix') ?? '' }));
+      const made = (re: RegExp) => paths.find((p) => re.test(p));
+      const blueprint = made(BLUEPRINTS);
+      if (blueprint) {
+        return make(site, () => ({ name: stringArg(site, 0, 'name') ?? '', prefix: stringArg(site, -1, 'url_prefix') ?? '' }), undefined, `${blueprint}()`);
       }
-      if (paths.some((p) => APIS.test(p))) {
+      const api = made(APIS);
+      if (api) {
         const mountedOn = site.args[0] ?? site.kwargs.get('app');
-        return make(site, () => ({ name: 'api', prefix: stringArg(site, -1, 'prefix') ?? '' }), mountedOn && containerOf(mountedOn));
+        return make(site, () => ({ name: 'api', prefix: stringArg(site, -1, 'prefix') ?? '' }), mountedOn && containerOf(mountedOn), `${api}()`);
       }
-      if (paths.some((p) => NAMESPACES.test(p))) return make(site, () => namespace(site));
+      const ns = made(NAMESPACES);
+      if (ns) return make(site, () => namespace(site), undefined, `${ns}()`);
       const receiver = site.receiver ? containerOf(site.receiver) : undefined;
       if (site.method === 'namespace' && receiver) {
-        const ns = make(site, () => namespace(site));
+        const ns = make(site, () => namespace(site), undefined, receiver.type.replace(/Api\(\)$/, 'Namespace()'));
         mount(containerOf(ns)!, receiver, undefined);
         return ns;
       }
