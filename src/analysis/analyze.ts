@@ -17,6 +17,9 @@ import { pythonModel } from '../frameworks/python.js';
 import { configuredModel } from '../frameworks/configured.js';
 import { builtinRows } from '../frameworks/builtin-rows.js';
 import { flaskRestxModel } from '../frameworks/flask-restx.js';
+import { flaskSmorestModel } from '../frameworks/flask-smorest.js';
+import { flaskPydanticModel } from '../frameworks/flask-pydantic.js';
+import { webargsModel } from '../frameworks/webargs.js';
 import { rowsModel, sourceNames, type ModelRow } from '../frameworks/rows.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
@@ -47,6 +50,9 @@ export interface Analysis {
   models: ModelInfo[];
 }
 
+/** Decorators of libraries that hand a view the request's keys (webargs, flask-smorest, flask-pydantic). */
+const LIBRARY_INJECTORS = ['use_args', 'use_kwargs', 'arguments', 'validate'];
+
 const KEY_SET_SINKS = new Set<string>(['setattr', 'constructor', 'dict-update', 'query-update', 'schema-load']);
 
 export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, errors: ScanError[] = []): Analysis {
@@ -66,6 +72,9 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     (e) => pydanticModel(e, (pydantic = new PydanticModels(e))),
     () => reqparseModel(modules),
     (e) => flaskRestxModel(e),
+    (e) => webargsModel(e, marshmallow),
+    (e) => flaskSmorestModel(e, marshmallow),
+    (e) => flaskPydanticModel(e, pydantic),
     (e) => rowsModel(e, rows),
   ]);
   // Only code that reads a request (or is handed one by a decorator) can reach a sink with caller
@@ -73,6 +82,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   const sources = requestReadPattern([...(options.extraSources ?? []), ...sourceNames(rows)]);
   const readsRequest = (fn: FunctionInfo) => fn.module.entry && sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
   const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && readsRequest(fn) && fn.def.body.some((s) => s.t === 'def')).map((fn) => fn.def.name));
+  for (const name of LIBRARY_INJECTORS) injectors.add(name);
   for (const fn of [...project.functions.values()]) {
     if (!readsRequest(fn) && !fn.def.decorators.some((d) => injectors.has(simpleName(d)))) continue;
     try {
