@@ -3,6 +3,7 @@ import { flaskRestxRows } from './flask-restx.js';
 import { mongoengineRows } from './mongoengine.js';
 import { peeweeRows } from './peewee.js';
 import { pymongoRows } from './pymongo.js';
+import { sqlalchemyCoreRows } from './sqlalchemy-core.js';
 import type { ModelRow } from './rows.js';
 
-export const builtinRows: readonly ModelRow[] = [...peeweeRows, ...mongoengineRows, ...pymongoRows, ...flaskRestxRows];
+export const builtinRows: readonly ModelRow[] = [...peeweeRows, ...mongoengineRows, ...pymongoRows, ...flaskRestxRows, ...sqlalchemyCoreRows];

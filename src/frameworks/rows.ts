@@ -17,13 +17,13 @@ export interface ModelRow {
   kind: 'source' | 'sink' | 'sanitizer' | 'type';
   /** The outside path of what is called or read, `*` one dotted segment, `**` anything: `pymongo.MongoClient()**.insert_one`. */
   path?: string;
-  /** The receiver's type: a base class (`peewee.Model`: its project subclasses; `peewee.Model()`: their instances) or a type named by a `type` row. */
+  /** The receiver's type: a base class (`peewee.Model`: its project subclasses; `peewee.Model()`: their instances), a type named by a `type` row, or `tag:<tag>` for an object another model made. */
   on?: string;
   /** The method called on the receiver (`create`, or several: `get|first`); `__init__` / `__call__` for calling the receiver itself. */
   method?: string;
   /** The attribute read on the receiver (`payload`, `objects`). */
   attribute?: string;
-  /** For sinks: where the caller's keys are: `kwargs` (`**data` and keywords), `arg0`, `arg1`, `arg1.$set` (a dict literal's entry). */
+  /** For sinks: where the caller's keys are: `kwargs` (`**data` and keywords), `arg0`, `arg1`, `arg1.$set` (a dict literal's entry), `kw.set_` (one keyword). */
   keys?: string;
   /** For sinks: which rule's kind of write it is (default `query-update`). */
   sink?: (typeof SINK_KINDS)[number];
@@ -46,7 +46,7 @@ export const modelRowSchema = {
     on: { type: 'string', minLength: 1 },
     method: { type: 'string', minLength: 1 },
     attribute: { type: 'string', minLength: 1 },
-    keys: { type: 'string', pattern: '^(kwargs|arg[0-9](\\.[$\\w]+)?)$' },
+    keys: { type: 'string', pattern: '^(kwargs|arg[0-9](\\.[$\\w]+)?|kw\\.\\w+)$' },
     sink: { enum: SINK_KINDS },
     target: { enum: ['arg0'] },
     returns: { type: 'string', minLength: 1 },
@@ -136,6 +136,7 @@ function keysOf(spec: string, site: CallSite): TaintFact[] {
     }
     return [...site.spread.flatMap((v) => ofKind(v, 'map')), ...ofKind(named, 'map')];
   }
+  if (spec.startsWith('kw.')) return ofKind(site.kwargs.get(spec.slice(3)) ?? [], 'map');
   const [arg, member] = spec.split('.') as [string, string | undefined];
   const index = Number(arg.slice(3));
   if (!member) return ofKind(site.args[index] ?? [], 'map');
@@ -188,7 +189,8 @@ class ReceiverTypes {
         return this.externalBases(r.cls).map((b) => `${b}()`);
       case 'tagged':
         if (r.tag === TYPE_TAG) return [r.data as string];
-        return typeof (r.data as { type?: unknown } | undefined)?.type === 'string' ? [(r.data as { type: string }).type] : [];
+        // objects other models made answer to `tag:<their tag>`, and to the outside type they record
+        return [`tag:${r.tag}`, ...(typeof (r.data as { type?: unknown } | undefined)?.type === 'string' ? [(r.data as { type: string }).type] : [])];
       default:
         return [];
     }
@@ -196,7 +198,7 @@ class ReceiverTypes {
 
   /** A write's target as the summary should record it: the model class behind a typed result, else the receiver. */
   modelTarget(value: Value): Value {
-    const typedCls = refs(value).find((r) => r.type === 'tagged' && r.tag === TYPE_TAG && r.cls);
+    const typedCls = refs(value).find((r) => r.type === 'tagged' && r.cls !== undefined && this.engine.project.classes.has(r.cls));
     return typedCls && typedCls.type === 'tagged' ? [obj({ type: 'class', cls: typedCls.cls! })] : value;
   }
 
