@@ -96,10 +96,10 @@ export class Engine {
    */
   injectedArguments(fn: FunctionInfo): Map<string, Value> {
     const out = new Map<string, Value>();
+    for (const m of this.models) {
+      for (const [name, value] of m.injectedParameters?.(fn) ?? []) out.set(name, union(out.get(name) ?? EMPTY, value));
+    }
     for (const decorator of fn.def.decorators) {
-      for (const m of this.models) {
-        for (const [name, value] of m.injectedParameters?.(fn, decorator) ?? []) out.set(name, union(out.get(name) ?? EMPTY, value));
-      }
       for (const ref of refs(this.evaluateInModule(fn.module.name, decorator))) {
         const deco = ref.type === 'function' ? this.project.functions.get(ref.fn) : undefined;
         const viewParam = deco?.def.params[0]?.name;

@@ -78,6 +78,6 @@ export interface LibraryModel {
   classAttribute?(cls: ClassInfo, name: string, site: AttributeSite): Value | undefined;
   /** The iteration of an object, e.g. a query yields instances of its model. */
   iterate?(ref: ObjectRef): Value | undefined;
-  /** Values a library decorator hands the parameters of the function it wraps (`@use_args(Schema)`), by parameter name. */
-  injectedParameters?(fn: FunctionInfo, decorator: Expr): Map<string, Value> | undefined;
+  /** Values a library hands the parameters of a view it calls (`@use_args(Schema)`, a connexion `body`), by parameter name. */
+  injectedParameters?(fn: FunctionInfo): Map<string, Value> | undefined;
 }

@@ -14,18 +14,28 @@ const USE_KWARGS = /^webargs\.(flaskparser\.)?(parser\.|FlaskParser\(\)\.)?use_k
 export function webargsModel(engine: Engine, schemas: MarshmallowSchemas): LibraryModel {
   return {
     name: 'webargs',
-    injectedParameters(fn, decorator) {
-      if (decorator.t !== 'call' || !decorator.args[0] || decorator.args[0].name) return undefined;
-      const paths = externalPaths(engine.evaluateInModule(fn.module.name, decorator.fn));
-      const kwargs = paths.some((p) => USE_KWARGS.test(p));
-      if (!kwargs && !paths.some((p) => USE_ARGS.test(p))) return undefined;
-      const param = kwargs ? fn.def.params.find((p) => p.kind === 'kwargs')?.name : injectedParameter(fn, decorator, (d) => {
-        const target = d.t === 'call' ? engine.evaluateInModule(fn.module.name, d.fn) : [];
-        return externalPaths(target).some((p) => USE_ARGS.test(p));
-      }, argName(decorator));
-      return param ? loaded(engine, schemas, fn, decorator, param, 'webargs') : undefined;
+    injectedParameters(fn) {
+      return eachDecorator(fn, (decorator) => {
+        if (decorator.t !== 'call' || !decorator.args[0] || decorator.args[0].name) return undefined;
+        const paths = externalPaths(engine.evaluateInModule(fn.module.name, decorator.fn));
+        const kwargs = paths.some((p) => USE_KWARGS.test(p));
+        if (!kwargs && !paths.some((p) => USE_ARGS.test(p))) return undefined;
+        const param = kwargs ? fn.def.params.find((p) => p.kind === 'kwargs')?.name : injectedParameter(fn, decorator, (d) => {
+          const target = d.t === 'call' ? engine.evaluateInModule(fn.module.name, d.fn) : [];
+          return externalPaths(target).some((p) => USE_ARGS.test(p));
+        }, argName(decorator));
+        return param ? loaded(engine, schemas, fn, decorator, param, 'webargs') : undefined;
+      });
     },
   };
+}
+
+/** The parameters every decorator of a view injects, merged (first decorator wins a name). */
+export function eachDecorator(fn: FunctionInfo, inject: (decorator: Expr) => Map<string, Value> | undefined): Map<string, Value> | undefined {
+  if (fn.def.decorators.length === 0) return undefined;
+  const out = new Map<string, Value>();
+  for (const d of fn.def.decorators) for (const [k, v] of inject(d) ?? []) if (!out.has(k)) out.set(k, v);
+  return out.size > 0 ? out : undefined;
 }
 
 /** `arg_name="body"` names the parameter; else the n-th positional parameter after `self` for the n-th such decorator. */
