@@ -17,6 +17,16 @@ const MAX_HELPER_DEPTH = 3;
 
 type Call = Extract<Expr, { t: 'call' }>;
 
+/** Where registrations are evaluated: a frame that ran the wiring code, or one row of a route table over it. */
+interface Scope {
+  evaluate(expr: Expr): Value;
+}
+
+interface Located {
+  expr: Expr;
+  module: ModuleIR;
+}
+
 export interface DiscoveredRoute {
   methods: string[];
   rule: string;
@@ -108,61 +118,97 @@ class Wiring {
     }
   }
 
-  private read(frame: Frame, module: ModuleIR, body: Stmt[], depth: number): void {
-    forEachCall(body, (call) => this.call(frame, module, call, depth), false);
-  }
-
-  private call(frame: Frame, module: ModuleIR, call: Call, depth: number): void {
-    const fn = call.fn;
-    if (fn.t === 'attr' && fn.name === 'add_url_rule') return this.urlRule(frame, module, call);
-    if (fn.t === 'attr' && fn.name === 'add_resource') return this.resource(frame, module, call);
-    if (fn.t === 'call' && fn.fn.t === 'attr' && (fn.fn.name === 'route' || VERB_DECORATORS.has(fn.fn.name))) return this.callStyle(frame, module, fn, call);
-    // a project helper that registers what it is given: run it with this call's arguments
-    for (const r of refs(frame.evaluate(fn))) {
-      const helper = r.type === 'function' ? this.engine.project.functions.get(r.fn) : undefined;
-      if (!helper || !REGISTRATION_TEXT.test(helper.module.source.slice(helper.def.s, helper.def.e))) continue;
-      this.run(helper, bindings(frame, helper, call, r.type === 'function' ? r.boundSelf : undefined), depth + 1);
+  private read(scope: Scope, module: ModuleIR, body: Stmt[], depth: number): void {
+    for (const stmt of body) {
+      if (stmt.t === 'def' || stmt.t === 'class') continue;
+      // `for entry in ROUTES: api.add_resource(entry['res'], entry['url'])` over a literal table: once per row
+      const rows = stmt.t === 'for' ? this.elements(module, stmt.iter, 0) : undefined;
+      if (stmt.t === 'for' && rows) {
+        for (const row of rows) this.read(substituted(this.engine, scope, stmt.target, row), module, stmt.body, depth);
+        continue;
+      }
+      if ((stmt.t === 'expr' || stmt.t === 'assign') && stmt.value.t === 'call') this.call(scope, module, stmt.value, depth);
+      for (const child of childBodies(stmt)) this.read(scope, module, child, depth);
     }
   }
 
-  private urlRule(frame: Frame, module: ModuleIR, call: Call): void {
+  /** The items of a literal list or tuple, through names, imports and `*spread`s; undefined when not literal. */
+  private elements(module: ModuleIR, expr: Expr, depth: number): Located[] | undefined {
+    if (depth > 12) return undefined;
+    if (expr.t === 'seq') {
+      const out: Located[] = [];
+      for (const item of expr.items) {
+        if (item.t !== 'star') out.push({ expr: item, module });
+        else {
+          const inner = this.elements(module, item.value, depth + 1);
+          if (!inner) return undefined;
+          out.push(...inner);
+        }
+      }
+      return out;
+    }
+    if (expr.t !== 'name') return undefined;
+    for (const stmt of module.body) {
+      if (stmt.t === 'assign' && stmt.targets.some((t) => t.t === 'name' && t.id === expr.id)) return this.elements(module, stmt.value, depth + 1);
+      if (stmt.t !== 'import') continue;
+      const binding = stmt.bindings.find((b) => b.local === expr.id && b.member);
+      const target = binding && this.engine.project.resolveModule(module, binding.module);
+      if (target) return this.elements(target, { ...expr, id: binding.member! }, depth + 1);
+    }
+    return undefined;
+  }
+
+  private call(scope: Scope, module: ModuleIR, call: Call, depth: number): void {
+    const fn = call.fn;
+    if (fn.t === 'attr' && fn.name === 'add_url_rule') return this.urlRule(scope, module, call);
+    if (fn.t === 'attr' && fn.name === 'add_resource') return this.resource(scope, module, call);
+    if (fn.t === 'call' && fn.fn.t === 'attr' && (fn.fn.name === 'route' || VERB_DECORATORS.has(fn.fn.name))) return this.callStyle(scope, module, fn, call);
+    // a project helper that registers what it is given: run it with this call's arguments
+    for (const r of refs(scope.evaluate(fn))) {
+      const helper = r.type === 'function' ? this.engine.project.functions.get(r.fn) : undefined;
+      if (!helper || !REGISTRATION_TEXT.test(helper.module.source.slice(helper.def.s, helper.def.e))) continue;
+      this.run(helper, bindings(scope, helper, call, r.type === 'function' ? r.boundSelf : undefined), depth + 1);
+    }
+  }
+
+  private urlRule(scope: Scope, module: ModuleIR, call: Call): void {
     const positional = call.args.filter((a) => !a.name && !a.star);
     const ruleExpr = call.args.find((a) => a.name === 'rule')?.value ?? positional[0]?.value;
     const viewExpr = call.args.find((a) => a.name === 'view_func')?.value ?? positional[2]?.value;
-    const rules = ruleExpr ? ruleStrings(frame, module, ruleExpr) : [];
+    const rules = ruleExpr ? ruleStrings(scope, module, ruleExpr) : [];
     if (rules.length === 0 || !viewExpr || call.fn.t !== 'attr') return;
-    const container = containerOf(frame.evaluate(call.fn.obj));
+    const container = containerOf(scope.evaluate(call.fn.obj));
     const methodsExpr = call.args.find((a) => a.name === 'methods')?.value;
-    this.view(frame, module, viewExpr, rules, container, methodsExpr ? methodsOf(frame.evaluate(methodsExpr)) : undefined, []);
+    this.view(scope, module, viewExpr, rules, container, methodsExpr ? methodsOf(scope.evaluate(methodsExpr)) : undefined, []);
   }
 
-  private resource(frame: Frame, module: ModuleIR, call: Call): void {
+  private resource(scope: Scope, module: ModuleIR, call: Call): void {
     const positional = call.args.filter((a) => !a.name && !a.star);
     if (!positional[0] || call.fn.t !== 'attr') return;
-    const cls = classIn(this.engine, frame.evaluate(positional[0].value));
-    const rules = positional.slice(1).flatMap((a) => ruleStrings(frame, module, a.value));
-    const container = containerOf(frame.evaluate(call.fn.obj));
+    const cls = classIn(this.engine, scope.evaluate(positional[0].value));
+    const rules = positional.slice(1).flatMap((a) => ruleStrings(scope, module, a.value));
+    const container = containerOf(scope.evaluate(call.fn.obj));
     if (cls) this.routes.push(...classRoutes(cls, rules, container, undefined));
   }
 
   /** `bp.put("/x")(view)`: the decorator applied by hand. */
-  private callStyle(frame: Frame, module: ModuleIR, decorator: Call, call: Call): void {
+  private callStyle(scope: Scope, module: ModuleIR, decorator: Call, call: Call): void {
     const attr = decorator.fn as Extract<Expr, { t: 'attr' }>;
     const ruleExpr = decorator.args.find((a) => !a.name || a.name === 'rule')?.value;
     const viewExpr = call.args[0]?.value;
-    const rules = ruleExpr ? ruleStrings(frame, module, ruleExpr) : [];
+    const rules = ruleExpr ? ruleStrings(scope, module, ruleExpr) : [];
     if (rules.length === 0 || !viewExpr) return;
-    const container = containerOf(frame.evaluate(attr.obj));
+    const container = containerOf(scope.evaluate(attr.obj));
     const methodsExpr = decorator.args.find((a) => a.name === 'methods')?.value;
-    const methods = attr.name === 'route' ? (methodsExpr ? methodsOf(frame.evaluate(methodsExpr)) : undefined) : [attr.name.toUpperCase()];
-    this.view(frame, module, viewExpr, rules, container, methods, []);
+    const methods = attr.name === 'route' ? (methodsExpr ? methodsOf(scope.evaluate(methodsExpr)) : undefined) : [attr.name.toUpperCase()];
+    this.view(scope, module, viewExpr, rules, container, methods, []);
   }
 
   /** The view a registration names: a function, `Cls.as_view(...)`, a class (flask-restx), possibly wrapped in decorators. */
-  private view(frame: Frame, module: ModuleIR, expr: Expr, rules: string[], container: BlueprintData | undefined, methods: string[] | undefined, wrappers: { expr: Expr; module: ModuleIR }[]): void {
-    const value = frame.evaluate(expr);
+  private view(scope: Scope, module: ModuleIR, expr: Expr, rules: string[], container: BlueprintData | undefined, methods: string[] | undefined, wrappers: { expr: Expr; module: ModuleIR }[]): void {
+    const value = scope.evaluate(expr);
     const fn = refs(value).flatMap((r) => (r.type === 'function' ? [this.engine.project.functions.get(r.fn) ?? []].flat() : []))[0];
-    const viewCls = tagged(value, VIEW)[0]?.cls ?? (expr.t === 'call' && expr.fn.t === 'attr' && expr.fn.name === 'as_view' ? classIn(this.engine, frame.evaluate(expr.fn.obj))?.qname : undefined);
+    const viewCls = tagged(value, VIEW)[0]?.cls ?? (expr.t === 'call' && expr.fn.t === 'attr' && expr.fn.name === 'as_view' ? classIn(this.engine, scope.evaluate(expr.fn.obj))?.qname : undefined);
     const cls = viewCls ? this.engine.project.classes.get(viewCls) : undefined;
     if (cls) {
       for (const route of classRoutes(cls, rules, container, methods)) this.routes.push({ ...route, wrappers });
@@ -170,35 +216,55 @@ class Wiring {
     }
     // `require_key(view)`: the decorator applies to the view registered
     if (expr.t === 'call' && expr.args[0] && !expr.args[0].name && (!fn || fn.parent)) {
-      return this.view(frame, module, expr.args[0].value, rules, container, methods, [...wrappers, { expr: expr.fn, module }]);
+      return this.view(scope, module, expr.args[0].value, rules, container, methods, [...wrappers, { expr: expr.fn, module }]);
     }
     if (fn) for (const rule of rules) this.routes.push({ methods: methods ?? ['GET'], rule, handler: fn, blueprint: container, wrappers });
   }
 }
 
+/** A scope where the loop target names one row of a literal table: `row['url']`, or `url` of `for res, url in ...`. */
+function substituted(engine: Engine, scope: Scope, target: Expr, row: Located): Scope {
+  const inRow = (expr: Expr) => engine.evaluateInModule(row.module.name, expr);
+  return {
+    evaluate(expr) {
+      if (target.t === 'name' && expr.t === 'name' && expr.id === target.id) return inRow(row.expr);
+      if (target.t === 'name' && expr.t === 'sub' && expr.obj.t === 'name' && expr.obj.id === target.id && row.expr.t === 'dict' && expr.index.t === 'str') {
+        const key = expr.index.v;
+        const entry = row.expr.entries.find((e): e is { key: Expr; value: Expr } => 'key' in e && e.key.t === 'str' && e.key.v === key);
+        return entry ? inRow(entry.value) : EMPTY;
+      }
+      if (target.t === 'seq' && expr.t === 'name' && row.expr.t === 'seq') {
+        const index = target.items.findIndex((i) => i.t === 'name' && i.id === expr.id);
+        if (index >= 0) return row.expr.items[index] ? inRow(row.expr.items[index]!) : EMPTY;
+      }
+      return scope.evaluate(expr);
+    },
+  };
+}
+
 /** A helper's parameters bound to a call's arguments (positional, keyword, and defaults left unknown). */
-function bindings(frame: Frame, helper: FunctionInfo, call: Call, boundSelf: Value | undefined): Map<string, Value> {
+function bindings(scope: Scope, helper: FunctionInfo, call: Call, boundSelf: Value | undefined): Map<string, Value> {
   const env = new Map<string, Value>(helper.def.params.map((p) => [p.name, EMPTY]));
   const params = helper.def.params.filter((p) => p.kind === 'positional');
   const offset = boundSelf ? 1 : 0;
   if (boundSelf && params[0]) env.set(params[0].name, boundSelf);
   call.args.filter((a) => !a.name && !a.star).forEach((a, i) => {
     const p = params[i + offset];
-    if (p) env.set(p.name, frame.evaluate(a.value));
+    if (p) env.set(p.name, scope.evaluate(a.value));
   });
-  for (const a of call.args) if (a.name && env.has(a.name)) env.set(a.name, frame.evaluate(a.value));
+  for (const a of call.args) if (a.name && env.has(a.name)) env.set(a.name, scope.evaluate(a.value));
   for (const p of helper.def.params) {
-    if (p.default && !call.args.some((a) => a.name === p.name) && env.get(p.name) === EMPTY) env.set(p.name, frame.evaluate(p.default));
+    if (p.default && !call.args.some((a) => a.name === p.name) && env.get(p.name) === EMPTY) env.set(p.name, scope.evaluate(p.default));
   }
   return env;
 }
 
 /** The constant strings an expression may be: literals, names bound to strings, f-strings and `+` of known parts. */
-function ruleStrings(frame: Frame, module: ModuleIR, expr: Expr): string[] {
+function ruleStrings(scope: Scope, module: ModuleIR, expr: Expr): string[] {
   if (expr.t === 'str') return [expr.v];
   if (expr.t === 'other') {
     const text = module.source.slice(expr.s, expr.e);
-    const parts = expr.parts.map((p) => ruleStrings(frame, module, p));
+    const parts = expr.parts.map((p) => ruleStrings(scope, module, p));
     if (parts.some((p) => p.length !== 1)) return [];
     const fstring = /^[rRbB]?[fF][rR]?(['"]{1,3})([\s\S]*)\1$/.exec(text);
     if (fstring) {
@@ -209,7 +275,7 @@ function ruleStrings(frame: Frame, module: ModuleIR, expr: Expr): string[] {
     if (left && right && module.source.slice(left.e, right.s).trim() === '+') return [parts[0]![0]! + parts[1]![0]!];
     return [];
   }
-  const strings = refs(frame.evaluate(expr)).flatMap((r) => (r.type === 'strings' && !r.collection ? [...r.values] : []));
+  const strings = refs(scope.evaluate(expr)).flatMap((r) => (r.type === 'strings' && !r.collection ? [...r.values] : []));
   return strings;
 }
 
