@@ -22,9 +22,17 @@ for (const name of readdirSync(folder).filter((n) => n.endsWith('.py')).sort()) 
 }
 
 // A folder is one project: its routes come from wiring spread over its modules (factories, mounts, helpers).
-for (const name of readdirSync(folder).filter((n) => statSync(join(folder, n)).isDirectory()).sort()) {
+const projects = join(import.meta.dirname, 'fixtures', 'projects');
+const hasRouteMarks = (root: string) =>
+  readdirSync(root, { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('.py') && /^\s*#\s*route:/m.test(readFileSync(join(root, f), 'utf8')));
+const projectFolders = [
+  ...readdirSync(folder).map((n) => join(folder, n)).filter((p) => statSync(p).isDirectory()),
+  ...readdirSync(projects).map((n) => join(projects, n)).filter((p) => statSync(p).isDirectory() && hasRouteMarks(p)),
+].sort();
+
+for (const root of projectFolders) {
+  const name = relative(join(import.meta.dirname, 'fixtures'), root);
   test(`routes of project ${name}`, async () => {
-    const root = join(folder, name);
     const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.py')).sort();
     const result = await scan({ path: root });
     const problems = result.errors.map((e) => `${e.path}: scan error: ${e.message}`);

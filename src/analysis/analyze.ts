@@ -17,6 +17,7 @@ import { pythonModel } from '../frameworks/python.js';
 import { configuredModel } from '../frameworks/configured.js';
 import { builtinRows } from '../frameworks/builtin-rows.js';
 import { flaskRestxModel } from '../frameworks/flask-restx.js';
+import { connexionApis, connexionModel } from '../frameworks/connexion.js';
 import { flaskSmorestModel } from '../frameworks/flask-smorest.js';
 import { flaskPydanticModel } from '../frameworks/flask-pydantic.js';
 import { webargsModel } from '../frameworks/webargs.js';
@@ -42,6 +43,8 @@ export interface AnalysisOptions {
   apiKeyDecorators?: readonly string[];
   /** The user's library rows (`[[tool.massassign.models]]`), read like the built-in ones. */
   models?: readonly ModelRow[];
+  /** The scanned folder or file (ScanOptions.path), for the non-Python files a library reads (connexion specs). */
+  path?: string;
 }
 
 export interface Analysis {
@@ -58,6 +61,7 @@ const KEY_SET_SINKS = new Set<string>(['setattr', 'constructor', 'dict-update', 
 export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, errors: ScanError[] = []): Analysis {
   const project = new ProjectIndex(modules);
   const rows = [...builtinRows, ...(options.models ?? [])];
+  const connexion = connexionApis(project, options.path);
   const sensitivity = new Sensitivity(options);
   let sqlalchemy!: SqlAlchemyModels;
   let marshmallow!: MarshmallowSchemas;
@@ -75,6 +79,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     (e) => webargsModel(e, marshmallow),
     (e) => flaskSmorestModel(e, marshmallow),
     (e) => flaskPydanticModel(e, pydantic),
+    () => connexionModel(connexion),
     (e) => rowsModel(e, rows),
   ]);
   // Only code that reads a request (or is handed one by a decorator) can reach a sink with caller
@@ -84,7 +89,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && readsRequest(fn) && fn.def.body.some((s) => s.t === 'def')).map((fn) => fn.def.name));
   for (const name of LIBRARY_INJECTORS) injectors.add(name);
   for (const fn of [...project.functions.values()]) {
-    if (!readsRequest(fn) && !fn.def.decorators.some((d) => injectors.has(simpleName(d)))) continue;
+    if (!readsRequest(fn) && !fn.def.decorators.some((d) => injectors.has(simpleName(d))) && !connexion.bodies.has(fn.qname)) continue;
     try {
       engine.summaryOf(fn);
     } catch (error) {
@@ -96,7 +101,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   const catalog = new ModelCatalog(engine, sqlalchemy, marshmallow, pydantic, sensitivity);
   const auth = new AuthResolver(engine, options.apiKeyDecorators);
   const routes: { endpoint: Endpoint; handler: FunctionInfo }[] = [];
-  for (const route of discoverRoutes(engine)) {
+  for (const route of [...discoverRoutes(engine), ...connexion.routes]) {
     for (const rule of fullRule(route)) {
       routes.push({ endpoint: endpointOf(route.methods, rule, route.handler, auth.authOf(route, rule)), handler: route.handler });
     }

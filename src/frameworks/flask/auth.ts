@@ -61,6 +61,7 @@ export class AuthResolver {
       if (found?.via === CONFIGURED) continue;
       if (auth && (!found || auth.kind === 'api_key')) found = auth;
     }
+    found ??= route.auth;
     for (const hook of this.hooks) {
       if (hook.blueprint && !within(route.blueprint, hook.blueprint)) continue;
       if (hook.exempt.has(rule) || hook.exempt.has(route.handler.def.name)) continue;

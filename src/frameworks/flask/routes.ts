@@ -8,6 +8,7 @@ import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
 import { childBodies, type ClassInfo, type FunctionInfo } from '../../semantic/project.js';
 import { classAssignment, tagged } from '../access.js';
 import { containerOf, VIEW, type BlueprintData } from './app.js';
+import type { AuthInfo } from '../../result.js';
 
 const VERB_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
@@ -37,6 +38,8 @@ export interface DiscoveredRoute {
   viewClass?: ClassInfo;
   /** Decorators applied at registration: `add_url_rule('/x', view_func=require_key(view))`. */
   wrappers?: { expr: Expr; module: ModuleIR }[];
+  /** Auth declared outside the code (a connexion spec's security), used when no decorator says otherwise. */
+  auth?: AuthInfo;
 }
 
 export function discoverRoutes(engine: Engine): DiscoveredRoute[] {
@@ -91,6 +94,7 @@ class Wiring {
   constructor(private readonly engine: Engine, private readonly routes: DiscoveredRoute[]) {}
 
   module(module: ModuleIR): void {
+    this.engine.project.load(module);
     const env = this.engine.globalsOf(module);
     const frame = new Frame(this.engine, module, undefined, env);
     this.read(frame, module, module.body, 0);
