@@ -79,3 +79,18 @@ test('rows match by outside path (glob), and a typed result keeps its model for 
     ['MA104', 11, null, []],
   ]);
 });
+
+test('every TOML example in docs/models.md is a valid config of rows', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { readConfigFile } = await import('../src/config/load.js');
+  const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'models.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  assert.ok(blocks.length >= 5);
+  for (const block of blocks) {
+    const text = block.includes('[tool.massassign]') ? block : `[tool.massassign]\n${block}`;
+    const root = tempProject({ 'pyproject.toml': text });
+    const loaded = readConfigFile(join(root, 'pyproject.toml'));
+    assert.ok((loaded?.config.models ?? []).length > 0, block);
+  }
+});

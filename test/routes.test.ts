@@ -97,3 +97,38 @@ test('route check: a wrong auth, a missing endpoint and an unmarked one all fail
     'r.py:20: unmarked route GET /extra auth=none',
   ]);
 });
+
+test('a finding behind an admin-only guard is one severity level lower and says so in its auth', async () => {
+  const { tempProject } = await import('./fixtures/cli/run-cli.js');
+  const root = tempProject({
+    'app.py': [
+      'from functools import wraps',
+      'from flask import Flask, abort, g, request',
+      'from flask_sqlalchemy import SQLAlchemy',
+      'app = Flask(__name__)',
+      'db = SQLAlchemy(app)',
+      'class Plan(db.Model):',
+      '    id = db.Column(db.Integer, primary_key=True)',
+      '    price = db.Column(db.Integer)',
+      'def admins(view):',
+      '    @wraps(view)',
+      '    def inner(*a, **k):',
+      '        if not g.user.is_admin:',
+      '            abort(403)',
+      '        return view(*a, **k)',
+      '    return inner',
+      '@app.post("/plans")',
+      'def open_plan():',
+      '    return Plan(**request.get_json())',
+      '@app.post("/admin/plans")',
+      '@admins',
+      'def admin_plan():',
+      '    return Plan(**request.get_json())',
+      '',
+    ].join('\n'),
+  });
+  const result = await scan({ path: root });
+  const byRule = result.findings.map((f) => [f.endpoint?.rule, f.severity, f.auth.adminOnly ?? false]);
+  // unguarded: critical; behind the admin check (auth it implies, not seen: other → high) one level lower
+  assert.deepEqual(byRule, [['/plans', 'critical', false], ['/admin/plans', 'medium', true]]);
+});

@@ -15,7 +15,7 @@ export const SINK_KINDS = ['constructor', 'query-update', 'setattr', 'dict-updat
 export interface ModelRow {
   /** `source`: the caller's whole mapping; `sink`: writes a mapping's keys; `sanitizer`: returns no caller keys; `type`: what a result is. */
   kind: 'source' | 'sink' | 'sanitizer' | 'type';
-  /** The outside path of what is called or read, `*` one dotted segment, `**` anything: `pymongo.MongoClient()**.insert_one`. */
+  /** The outside path (or a project function's qualified name) of what is called or read, `*` one dotted segment, `**` anything: `pymongo.MongoClient()**.insert_one`. */
   path?: string;
   /** The receiver's type: a base class (`peewee.Model`: its project subclasses; `peewee.Model()`: their instances), a type named by a `type` row, or `tag:<tag>` for an object another model made. */
   on?: string;
@@ -78,7 +78,7 @@ export function rowsModel(engine: Engine, rows: readonly ModelRow[]): LibraryMod
     name: 'rows',
     call(site) {
       let result: Value | undefined;
-      const paths = refs(site.callee).flatMap((r) => (r.type === 'external' ? [r.path] : []));
+      const paths = refs(site.callee).flatMap((r) => (r.type === 'external' ? [r.path] : r.type === 'function' ? [r.fn] : []));
       for (const { row, path } of calls) {
         if (path && !paths.some((p) => path.test(p))) continue;
         const names = row.method?.split('|') ?? [];
