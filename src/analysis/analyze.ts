@@ -18,6 +18,7 @@ import { configuredModel } from '../frameworks/configured.js';
 import { builtinRows } from '../frameworks/builtin-rows.js';
 import { flaskRestxModel } from '../frameworks/flask-restx.js';
 import { connexionApis, connexionModel } from '../frameworks/connexion.js';
+import { jsonapiWrites } from '../frameworks/flask-rest-jsonapi.js';
 import { flaskSmorestModel } from '../frameworks/flask-smorest.js';
 import { flaskPydanticModel } from '../frameworks/flask-pydantic.js';
 import { webargsModel } from '../frameworks/webargs.js';
@@ -101,7 +102,8 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   const catalog = new ModelCatalog(engine, sqlalchemy, marshmallow, pydantic, sensitivity);
   const auth = new AuthResolver(engine, options.apiKeyDecorators);
   const routes: { endpoint: Endpoint; handler: FunctionInfo }[] = [];
-  for (const route of [...discoverRoutes(engine), ...connexion.routes]) {
+  const discovered = [...discoverRoutes(engine), ...connexion.routes];
+  for (const route of discovered) {
     for (const rule of fullRule(route)) {
       routes.push({ endpoint: endpointOf(route.methods, rule, route.handler, auth.authOf(route, rule)), handler: route.handler });
     }
@@ -136,6 +138,11 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
       if (endpoints.length === 0) emit(record, null);
       for (const endpoint of endpoints) emit(record, endpoint);
     }
+  }
+
+  // writes a library does for a route, in code the project does not hold (flask-rest-jsonapi's data layer)
+  for (const write of jsonapiWrites(engine, marshmallow, discovered)) {
+    for (const r of routes) if (r.handler.qname === write.handler) emit(write.record, r.endpoint);
   }
 
   return {

@@ -28,7 +28,7 @@ export interface BlueprintData {
 }
 
 const BLUEPRINTS = /^(flask(\.blueprints)?\.Blueprint|flask_smorest\.Blueprint|flask_smorest\.blueprint\.Blueprint|apiflask\.APIBlueprint)$/;
-const APIS = /^(flask_restful\.Api|flask_restx\.Api|flask_restplus\.Api|flask_smorest\.Api)$/;
+const APIS = /^(flask_restful\.Api|flask_restx\.Api|flask_restplus\.Api|flask_smorest\.Api|flask_rest_jsonapi\.Api)$/;
 const NAMESPACES = /^(flask_restx\.Namespace|flask_restplus\.Namespace)$/;
 
 /** Whether `inner` is `outer` or mounted (transitively) in it. */
@@ -67,8 +67,8 @@ export function flaskAppModel(): LibraryModel {
       }
       const api = made(APIS);
       if (api) {
-        const mountedOn = site.args[0] ?? site.kwargs.get('app');
-        return make(site, () => ({ name: 'api', prefix: stringArg(site, -1, 'prefix') ?? '' }), mountedOn && containerOf(mountedOn), `${api}()`);
+        const mountedOn = [site.args[0], site.kwargs.get('app'), site.kwargs.get('blueprint')].map((v) => v && containerOf(v)).find(Boolean);
+        return make(site, () => ({ name: 'api', prefix: stringArg(site, -1, 'prefix') ?? '' }), mountedOn, `${api}()`);
       }
       const ns = made(NAMESPACES);
       if (ns) return make(site, () => namespace(site), undefined, `${ns}()`);

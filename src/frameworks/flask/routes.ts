@@ -9,6 +9,7 @@ import { childBodies, type ClassInfo, type FunctionInfo } from '../../semantic/p
 import { classAssignment, tagged } from '../access.js';
 import { containerOf, VIEW, type BlueprintData } from './app.js';
 import type { AuthInfo } from '../../result.js';
+import { jsonapiRoutes } from '../flask-rest-jsonapi.js';
 
 const VERB_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
@@ -166,6 +167,7 @@ class Wiring {
     const fn = call.fn;
     if (fn.t === 'attr' && fn.name === 'add_url_rule') return this.urlRule(scope, module, call);
     if (fn.t === 'attr' && fn.name === 'add_resource') return this.resource(scope, module, call);
+    if (fn.t === 'attr' && fn.name === 'route') return this.jsonapiRoute(scope, module, call);
     if (fn.t === 'call' && fn.fn.t === 'attr' && (fn.fn.name === 'route' || VERB_DECORATORS.has(fn.fn.name))) return this.callStyle(scope, module, fn, call);
     // a project helper that registers what it is given: run it with this call's arguments
     for (const r of refs(scope.evaluate(fn))) {
@@ -193,6 +195,15 @@ class Wiring {
     const rules = positional.slice(1).flatMap((a) => ruleStrings(scope, module, a.value));
     const container = containerOf(scope.evaluate(call.fn.obj));
     if (cls) this.routes.push(...classRoutes(cls, rules, container, undefined));
+  }
+
+  /** flask-rest-jsonapi's `api.route(Resource, 'endpoint', *urls)`. */
+  private jsonapiRoute(scope: Scope, module: ModuleIR, call: Call): void {
+    const positional = call.args.filter((a) => !a.name && !a.star);
+    const cls = positional[0] ? classIn(this.engine, scope.evaluate(positional[0].value)) : undefined;
+    if (!cls || call.fn.t !== 'attr') return;
+    const rules = positional.slice(2).flatMap((a) => ruleStrings(scope, module, a.value));
+    this.routes.push(...jsonapiRoutes(this.engine, cls, rules, containerOf(scope.evaluate(call.fn.obj))));
   }
 
   /** `bp.put("/x")(view)`: the decorator applied by hand. */
