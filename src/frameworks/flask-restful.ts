@@ -23,7 +23,8 @@ export function reqparseModel(modules: Iterable<ModuleIR>): LibraryModel {
     if (seen.has(key)) return [];
     seen.add(key);
     const parent = copies.get(key);
-    return [...(declared.get(key) ?? []), ...(parent ? argumentsOf(parent, seen) : [])];
+    const removed = declared.get(`-${key}`);
+    return [...(declared.get(key) ?? []), ...(parent ? argumentsOf(parent, seen) : [])].filter((a) => !removed?.has(a));
   };
   return {
     name: 'flask-restful.reqparse',
@@ -59,12 +60,13 @@ function collect(module: ModuleIR, body: Stmt[], out: Map<string, Set<string>>, 
   }
 }
 
+/** `p.add_argument('x')` declares x under `module:p`; `p.remove_argument('x')` records it under `-module:p`. */
 function visitCall(module: ModuleIR, expr: Expr, out: Map<string, Set<string>>): void {
-  if (expr.t !== 'call' || expr.fn.t !== 'attr' || expr.fn.name !== 'add_argument') return;
+  if (expr.t !== 'call' || expr.fn.t !== 'attr' || (expr.fn.name !== 'add_argument' && expr.fn.name !== 'remove_argument')) return;
   const dest = expr.args.find((a) => a.name === 'dest')?.value;
   const name = dest?.t === 'str' ? dest.v : expr.args[0]?.value.t === 'str' ? expr.args[0].value.v : undefined;
   if (!name) return;
-  const key = `${module.path}:${text(module, expr.fn.obj)}`;
+  const key = `${expr.fn.name === 'remove_argument' ? '-' : ''}${module.path}:${text(module, expr.fn.obj)}`;
   const set = out.get(key) ?? new Set<string>();
   set.add(name.replace(/^-+/, ''));
   out.set(key, set);
