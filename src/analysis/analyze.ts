@@ -71,7 +71,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     () => configuredModel(options.extraSanitizers ?? [], options.extraSinks ?? []),
     () => pythonModel(),
     () => flaskRequestModel(options.extraSources),
-    () => flaskAppModel(),
+    (e) => flaskAppModel(e),
     (e) => sqlalchemyModel((sqlalchemy = new SqlAlchemyModels(e))),
     (e) => marshmallowModel(e, (marshmallow = new MarshmallowSchemas(e, sqlalchemy))),
     (e) => pydanticModel(e, (pydantic = new PydanticModels(e))),

@@ -5,7 +5,8 @@ import { obj, refs, type Value } from '../../dataflow/facts.js';
 import type { CallSite, LibraryModel } from '../../dataflow/library.js';
 import type { Expr } from '../../python/ir.js';
 import type { AuthInfo } from '../../result.js';
-import { classesOf, externalPaths, tagged } from '../access.js';
+import { classesOf, derivesFrom, externalPaths, tagged } from '../access.js';
+import type { Engine } from '../../dataflow/engine.js';
 
 export const APP = 'flask.app';
 export const BLUEPRINT = 'flask.blueprint';
@@ -43,7 +44,7 @@ export function containerOf(value: Value): BlueprintData | undefined {
   return tagged(value, BLUEPRINT)[0]?.data as BlueprintData | undefined;
 }
 
-export function flaskAppModel(): LibraryModel {
+export function flaskAppModel(engine: Engine): LibraryModel {
   const containers = new Map<string, BlueprintData>();
   const make = (site: CallSite, init: () => Omit<BlueprintData, 'registeredPrefixes' | 'parents' | 'decorators' | 'type'>, parent?: BlueprintData, type = '') => {
     const key = `${site.path}:${site.expr.s}`;
@@ -58,7 +59,7 @@ export function flaskAppModel(): LibraryModel {
   return {
     name: 'flask.app',
     call(site) {
-      const paths = externalPaths(site.callee);
+      const paths = [...externalPaths(site.callee), ...projectBases(engine, site.callee)];
       if (paths.some((p) => /^flask(\.app)?\.Flask$|^connexion\.(FlaskApp|App)$|^apiflask\.APIFlask$/.test(p))) return [obj({ type: 'tagged', tag: APP })];
       const made = (re: RegExp) => paths.find((p) => re.test(p));
       const blueprint = made(BLUEPRINTS);
@@ -97,6 +98,16 @@ export function flaskAppModel(): LibraryModel {
       return undefined;
     },
   };
+}
+
+/** For a project class deriving from a Flask container (`class APIBlueprint(flask_smorest.Blueprint)`), that base's path. */
+function projectBases(engine: Engine, callee: Value): string[] {
+  const out: string[] = [];
+  for (const q of classesOf(callee)) {
+    const cls = engine.project.classes.get(q);
+    if (cls) derivesFrom(engine, cls, (p) => ([BLUEPRINTS, APIS, NAMESPACES].some((re) => re.test(p)) ? (out.push(p), true) : false));
+  }
+  return out;
 }
 
 /** Records that `inner` is mounted in `parent` (or on the app, when absent) at `prefix` (or its own). */
