@@ -91,7 +91,9 @@ export function flaskAppModel(engine: Engine): LibraryModel {
       const auth = httpAuth(paths, site);
       if (auth) return [obj({ type: 'tagged', tag: HTTP_AUTH, data: auth })];
       if ((site.method === 'register_blueprint' || site.method === 'add_namespace') && site.args[0]) {
-        const prefix = stringArg(site, -1, site.method === 'add_namespace' ? 'path' : 'url_prefix');
+        const keyword = site.method === 'add_namespace' ? 'path' : 'url_prefix';
+        // a prefix given but not constant here (an f-string) is read by the route discovery, which can build it
+        const prefix = site.kwargs.has(keyword) ? stringArg(site, -1, keyword) ?? null : undefined;
         for (const bp of tagged(site.args[0], BLUEPRINT)) mount(bp.data as BlueprintData, receiver, prefix);
         return [];
       }
@@ -110,11 +112,15 @@ function projectBases(engine: Engine, callee: Value): string[] {
   return out;
 }
 
-/** Records that `inner` is mounted in `parent` (or on the app, when absent) at `prefix` (or its own). */
-function mount(inner: BlueprintData, parent: BlueprintData | undefined, prefix: string | undefined): void {
-  const at = prefix ?? inner.prefix;
-  if (!inner.registeredPrefixes.includes(at)) inner.registeredPrefixes.push(at);
+/** Records that `inner` is mounted in `parent` (or on the app, when absent) at `prefix` (or its own; null: not known yet). */
+function mount(inner: BlueprintData, parent: BlueprintData | undefined, prefix: string | null | undefined): void {
+  if (prefix !== null) mountAt(inner, prefix ?? inner.prefix);
   if (parent && parent !== inner && !within(parent, inner) && !inner.parents.includes(parent)) inner.parents.push(parent);
+}
+
+/** Adds a prefix a container is mounted at. */
+export function mountAt(inner: BlueprintData, prefix: string): void {
+  if (!inner.registeredPrefixes.includes(prefix)) inner.registeredPrefixes.push(prefix);
 }
 
 /** A restx Namespace: its path, or `/name`. */

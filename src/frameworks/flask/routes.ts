@@ -7,7 +7,7 @@ import { Frame } from '../../dataflow/interpreter.js';
 import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
 import { childBodies, type ClassInfo, type FunctionInfo } from '../../semantic/project.js';
 import { classAssignment, tagged } from '../access.js';
-import { containerOf, VIEW, type BlueprintData } from './app.js';
+import { BLUEPRINT, containerOf, mountAt, VIEW, type BlueprintData } from './app.js';
 import type { AuthInfo } from '../../result.js';
 import { jsonapiRoutes } from '../flask-rest-jsonapi.js';
 
@@ -45,19 +45,21 @@ export interface DiscoveredRoute {
 
 export function discoverRoutes(engine: Engine): DiscoveredRoute[] {
   const routes: DiscoveredRoute[] = [];
-  for (const fn of engine.project.functions.values()) {
-    for (const decorator of fn.def.decorators) {
-      const route = decoratorRoute(engine, fn, decorator);
-      if (route) routes.push(route);
-    }
-  }
-  for (const cls of engine.project.classes.values()) {
-    for (const decorator of cls.def.decorators) routes.push(...classDecoratorRoutes(engine, cls, decorator));
-  }
   const wiring = new Wiring(engine, routes);
   for (const module of engine.project.modules.values()) {
     if (!module.entry && !REGISTRATION_TEXT.test(module.source)) continue;
     wiring.module(module);
+  }
+  // a decorator inside a factory names the factory's locals (`bp = Blueprint(...)` then `@bp.route`)
+  const receiverOf = (module: ModuleIR, qname: string, expr: Expr) => wiring.scopeAround(qname)?.evaluate(expr) ?? engine.evaluateInModule(module.name, expr);
+  for (const fn of engine.project.functions.values()) {
+    for (const decorator of fn.def.decorators) {
+      const route = decoratorRoute(fn, decorator, (e) => receiverOf(fn.module, fn.qname, e));
+      if (route) routes.push(route);
+    }
+  }
+  for (const cls of engine.project.classes.values()) {
+    for (const decorator of cls.def.decorators) routes.push(...classDecoratorRoutes(cls, decorator, (e) => receiverOf(cls.module, cls.qname, e)));
   }
   const seen = new Set<string>();
   return routes.filter((r) => {
@@ -68,29 +70,31 @@ export function discoverRoutes(engine: Engine): DiscoveredRoute[] {
   });
 }
 
-function decoratorRoute(engine: Engine, fn: FunctionInfo, decorator: Expr): DiscoveredRoute | undefined {
+function decoratorRoute(fn: FunctionInfo, decorator: Expr, receiverOf: (e: Expr) => Value): DiscoveredRoute | undefined {
   if (decorator.t !== 'call' || decorator.fn.t !== 'attr') return undefined;
   const verb = decorator.fn.name;
   if (verb !== 'route' && !VERB_DECORATORS.has(verb)) return undefined;
   const ruleArg = decorator.args.find((a) => !a.name || a.name === 'rule')?.value;
   if (ruleArg?.t !== 'str') return undefined;
-  const receiver = engine.evaluateInModule(fn.module.name, decorator.fn.obj);
+  const receiver = receiverOf(decorator.fn.obj);
   const methods = verb === 'route' ? syntacticMethods(decorator) ?? ['GET'] : [verb.toUpperCase()];
   return { methods, rule: ruleArg.v, handler: fn, blueprint: containerOf(receiver) };
 }
 
 /** `@ns.route('/x')` / `@blp.route('/x')` on a Resource or MethodView class. */
-function classDecoratorRoutes(engine: Engine, cls: ClassInfo, decorator: Expr): DiscoveredRoute[] {
+function classDecoratorRoutes(cls: ClassInfo, decorator: Expr, receiverOf: (e: Expr) => Value): DiscoveredRoute[] {
   if (decorator.t !== 'call' || decorator.fn.t !== 'attr' || decorator.fn.name !== 'route') return [];
   const rules = decorator.args.filter((a) => !a.name && !a.star).flatMap((a) => (a.value.t === 'str' ? [a.value.v] : []));
   if (rules.length === 0) return [];
-  const container = containerOf(engine.evaluateInModule(cls.module.name, decorator.fn.obj));
+  const container = containerOf(receiverOf(decorator.fn.obj));
   return classRoutes(cls, rules, container, syntacticMethods(decorator));
 }
 
 /** Runs code that wires routes (module bodies, factories, helpers) and reads its registrations with their values. */
 class Wiring {
   private readonly running = new Set<string>();
+  /** The frame each wiring function ran in, for the decorators of what it defines. */
+  private readonly frames = new Map<string, Frame>();
 
   constructor(private readonly engine: Engine, private readonly routes: DiscoveredRoute[]) {}
 
@@ -100,6 +104,15 @@ class Wiring {
     const frame = new Frame(this.engine, module, undefined, env);
     this.read(frame, module, module.body, 0);
     for (const stmt of module.body) this.functions(module, stmt);
+  }
+
+  /** The frame of the wiring function a definition is nested in (`factory.View` in `factory`). */
+  scopeAround(qname: string): Scope | undefined {
+    for (let at = qname.lastIndexOf('.'); at > 0; at = qname.lastIndexOf('.', at - 1)) {
+      const frame = this.frames.get(qname.slice(0, at));
+      if (frame) return frame;
+    }
+    return undefined;
   }
 
   /** Top-level functions (and methods) of a module that wire routes, run with their parameters unknown. */
@@ -117,6 +130,7 @@ class Wiring {
     try {
       const frame = new Frame(this.engine, fn.module, fn, env);
       frame.run(fn.def.body);
+      if (!this.frames.has(fn.qname)) this.frames.set(fn.qname, frame);
       this.read(frame, fn.module, fn.def.body, depth);
     } finally {
       this.running.delete(fn.qname);
@@ -168,6 +182,7 @@ class Wiring {
     if (fn.t === 'attr' && fn.name === 'add_url_rule') return this.urlRule(scope, module, call);
     if (fn.t === 'attr' && fn.name === 'add_resource') return this.resource(scope, module, call);
     if (fn.t === 'attr' && fn.name === 'route') return this.jsonapiRoute(scope, module, call);
+    if (fn.t === 'attr' && (fn.name === 'register_blueprint' || fn.name === 'add_namespace')) return this.mount(scope, module, call, fn.name === 'add_namespace' ? 'path' : 'url_prefix');
     if (fn.t === 'call' && fn.fn.t === 'attr' && (fn.fn.name === 'route' || VERB_DECORATORS.has(fn.fn.name))) return this.callStyle(scope, module, fn, call);
     // a project helper that registers what it is given: run it with this call's arguments
     for (const r of refs(scope.evaluate(fn))) {
@@ -195,6 +210,14 @@ class Wiring {
     const rules = positional.slice(1).flatMap((a) => ruleStrings(scope, module, a.value));
     const container = containerOf(scope.evaluate(call.fn.obj));
     if (cls) this.routes.push(...classRoutes(cls, rules, container, undefined));
+  }
+
+  /** A mount prefix the container model could not read as a constant: `add_namespace(ns, path=f"/{root}/x")`. */
+  private mount(scope: Scope, module: ModuleIR, call: Call, keyword: string): void {
+    const prefix = call.args.find((a) => a.name === keyword)?.value;
+    if (!prefix || prefix.t === 'str' || !call.args[0]) return;
+    const containers = tagged(scope.evaluate(call.args[0].value), BLUEPRINT).map((t) => t.data as BlueprintData);
+    for (const at of ruleStrings(scope, module, prefix)) for (const c of containers) mountAt(c, at);
   }
 
   /** flask-rest-jsonapi's `api.route(Resource, 'endpoint', *urls)`. */
