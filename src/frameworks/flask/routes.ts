@@ -6,7 +6,7 @@ import type { Engine } from '../../dataflow/engine.js';
 import { Frame } from '../../dataflow/interpreter.js';
 import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
 import { childBodies, type ClassInfo, type FunctionInfo } from '../../semantic/project.js';
-import { classAssignment, tagged } from '../access.js';
+import { classAssignment, externalPaths, tagged } from '../access.js';
 import { BLUEPRINT, containerOf, mountAt, VIEW, type BlueprintData } from './app.js';
 import type { AuthInfo } from '../../result.js';
 import { jsonapiRoutes } from '../flask-rest-jsonapi.js';
@@ -16,6 +16,8 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'
 /** Text of code that may register routes or mount containers. */
 const REGISTRATION_TEXT = /\.(add_url_rule|add_resource|add_namespace|register_blueprint|init_app|namespace)\(|\.(route|get|post|put|patch|delete)\([^)]*\)\s*\(/;
 const MAX_HELPER_DEPTH = 3;
+/** Frameworks whose `@app.post(...)` looks like Flask's but is not a Flask route. */
+const OTHER_FRAMEWORKS = /^(fastapi|starlette|sanic|aiohttp|litestar|bottle|falcon)\./;
 
 type Call = Extract<Expr, { t: 'call' }>;
 
@@ -77,6 +79,7 @@ function decoratorRoute(fn: FunctionInfo, decorator: Expr, receiverOf: (e: Expr)
   const ruleArg = decorator.args.find((a) => !a.name || a.name === 'rule')?.value;
   if (ruleArg?.t !== 'str') return undefined;
   const receiver = receiverOf(decorator.fn.obj);
+  if (externalPaths(receiver).some((p) => OTHER_FRAMEWORKS.test(p))) return undefined;
   const methods = verb === 'route' ? syntacticMethods(decorator) ?? ['GET'] : [verb.toUpperCase()];
   return { methods, rule: ruleArg.v, handler: fn, blueprint: containerOf(receiver) };
 }
