@@ -181,7 +181,12 @@ const NOT_CREDENTIALS = /^(content-type|content-length|accept(-\w+)?|user-agent|
 /** A refusal: `abort(401)`, `return ..., 403`, `raise Unauthorized`, `status=401`. */
 const REFUSAL = /\babort\(\s*(401|403)\b|,\s*(401|403)\s*\)?\s*$|status(_code)?\s*=\s*(401|403)\b|\b(Unauthorized|Forbidden)\b|HTTPStatus\.(UNAUTHORIZED|FORBIDDEN)|\bmake_response\([^\n]*\b(401|403)\b/m;
 /** A test of the caller's admin flag or role. */
-const ADMIN_TEST = /\b(is_admin|is_superuser|is_staff|superuser|admin)\b/;
+const ADMIN_TEST = new RegExp([
+  /\.(is_admin|is_superuser|is_staff|superuser|admin)\b/, // user.is_admin
+  /(?<![.'"\w])(is_admin|is_superuser|is_staff)\b/, // is_admin(), is_admin
+  /\w*(is_admin|is_superuser)\w*\(/, // current_user_is_admin()
+  /(\[\s*|\.get\(\s*)['"](is_admin|admin|is_superuser|is_staff)['"]/, // claims["is_admin"], session.get("is_admin")
+].map((r) => r.source).join('|'));
 /** A role test, an admin guard when the role it wants is an admin's (in the test or the decorator's arguments). */
 const ROLE_TEST = /\b(roles?|has_role|permissions?|scopes?)\b/;
 const ADMIN_ROLE = /['"](admin|administrator|superuser|root|staff)['"]/i;
@@ -223,16 +228,17 @@ function classify(read: CredentialRead, source: string): AuthInfo | undefined {
 function isAdminGuard(fn: FunctionInfo, usage = ''): boolean {
   let guard = false;
   const visit = (body: Stmt[]) => {
-    for (const stmt of body) {
+    body.forEach((stmt) => {
       if (stmt.t === 'if') {
         const test = fn.module.source.slice(stmt.test.s, stmt.test.e);
-        const branch = fn.module.source.slice(stmt.s, stmt.e);
+        // the refusal sits in the branch, or after it (`if is_admin: return view(); abort(403)`)
+        const branch = fn.module.source.slice(stmt.s, (body[body.length - 1] ?? stmt).e);
         const admin = ADMIN_TEST.test(test) || (ROLE_TEST.test(test) && ADMIN_ROLE.test(test + usage));
         if (admin && REFUSAL.test(branch)) guard = true;
       }
       if (stmt.t === 'def') visit(stmt.fn.body);
       for (const child of childBodies(stmt)) visit(child);
-    }
+    });
   };
   visit(fn.def.body);
   return guard;
