@@ -22,6 +22,7 @@ import { jsonapiWrites } from '../frameworks/flask-rest-jsonapi.js';
 import { flaskSmorestModel } from '../frameworks/flask-smorest.js';
 import { flaskPydanticModel } from '../frameworks/flask-pydantic.js';
 import { webargsModel } from '../frameworks/webargs.js';
+import { apifairyModel } from '../frameworks/apifairy.js';
 import { rowsModel, sourceNames, type ModelRow } from '../frameworks/rows.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
@@ -54,8 +55,8 @@ export interface Analysis {
   models: ModelInfo[];
 }
 
-/** Decorators of libraries that hand a view the request's keys (webargs, flask-smorest, flask-pydantic). */
-const LIBRARY_INJECTORS = ['use_args', 'use_kwargs', 'arguments', 'validate'];
+/** Decorators of libraries that hand a view the request's keys (webargs, flask-smorest, flask-pydantic, APIFairy). */
+const LIBRARY_INJECTORS = ['use_args', 'use_kwargs', 'arguments', 'validate', 'body'];
 
 const KEY_SET_SINKS = new Set<string>(['setattr', 'constructor', 'dict-update', 'query-update', 'schema-load']);
 
@@ -79,6 +80,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     (e) => flaskRestxModel(e),
     (e) => webargsModel(e, marshmallow),
     (e) => flaskSmorestModel(e, marshmallow),
+    (e) => apifairyModel(e, marshmallow),
     (e) => flaskPydanticModel(e, pydantic),
     () => connexionModel(connexion),
     (e) => rowsModel(e, rows),

@@ -96,6 +96,13 @@ export class AuthResolver {
     if ([...this.apiKeyDecorators].some((q) => text === q || externalPaths(value).includes(q) || refs(value).some((r) => r.type === 'function' && r.fn === q))) {
       return { kind: 'api_key', via: CONFIGURED };
     }
+    // `@authenticate(token_auth)` (APIFairy): the authenticator it is given
+    if (expr.t === 'call') {
+      for (const arg of expr.args) {
+        const given = tagged(this.engine.evaluateInModule(module.name, arg.value), HTTP_AUTH)[0]?.data as AuthInfo | undefined;
+        if (given) return given;
+      }
+    }
     if (expr.t === 'attr' || (expr.t === 'call' && expr.fn.t === 'attr')) {
       const base = this.engine.evaluateInModule(module.name, (target as Extract<Expr, { t: 'attr' }>).obj);
       const auth = tagged(base, HTTP_AUTH)[0]?.data as AuthInfo | undefined;
