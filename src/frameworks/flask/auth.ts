@@ -132,7 +132,7 @@ export class AuthResolver {
     visitExprs(fn.def.body, (e) => {
       if (found?.kind === 'api_key') return;
       const read = credentialRead(e, source, fn.def.s);
-      if (read) found = classify(read, source) ?? found;
+      if (read) found = classify(read, source, () => refusesOn(fn, e)) ?? found;
     });
     if (!found && /\bin\s+session\b|\bsession\s*(\[|\.get\()/.test(source)) found = { kind: 'other', via: 'session' };
     if (!found && /\bjwt\.decode\(|verify_jwt_in_request\(/.test(source)) found = { kind: 'other', via: 'JWT' };
@@ -219,8 +219,8 @@ function credentialRead(e: Expr, source: string, offset: number): CredentialRead
 }
 
 /** What a credential read means: by its name, or by what the function does with it (refuses with 401/403). */
-function classify(read: CredentialRead, source: string): AuthInfo | undefined {
-  const refuses = REFUSAL.test(source);
+function classify(read: CredentialRead, source: string, refusesOnIt: () => boolean): AuthInfo | undefined {
+  const refuses = !KEY_NAME.test(read.name) && refusesOnIt();
   if (read.where !== 'header') return KEY_NAME.test(read.name) || refuses ? { kind: 'api_key', via: `${read.where} ${read.name}` } : undefined;
   if (/^authorization$/i.test(read.name)) {
     if (/\bjwt\.decode\(|decode_token\(/.test(source)) return { kind: 'other', via: 'JWT' };
@@ -229,6 +229,28 @@ function classify(read: CredentialRead, source: string): AuthInfo | undefined {
   }
   if (KEY_NAME.test(read.name) || refuses) return { kind: 'api_key', via: `header ${read.name}` };
   return undefined;
+}
+
+/**
+ * Whether the function refuses (401/403) on a test of what `read` returned: the read itself, or a variable
+ * assigned from it (or from a lookup of it), in an `if` whose branch, or what follows it, refuses.
+ */
+function refusesOn(fn: FunctionInfo, read: Expr): boolean {
+  const src = fn.module.source;
+  const readText = src.slice(read.s, read.e);
+  const names = new Set<string>();
+  const mentions = (text: string) => text.includes(readText) || [...names].some((n) => new RegExp(`\\b${n}\\b`).test(text));
+  const ifs: { test: string; rest: string }[] = [];
+  const visit = (body: Stmt[]) => {
+    body.forEach((stmt) => {
+      if (stmt.t === 'assign' && mentions(src.slice(stmt.value.s, stmt.value.e))) for (const t of stmt.targets) if (t.t === 'name') names.add(t.id);
+      if (stmt.t === 'if') ifs.push({ test: src.slice(stmt.test.s, stmt.test.e), rest: src.slice(stmt.s, (body[body.length - 1] ?? stmt).e) });
+      if (stmt.t === 'def') visit(stmt.fn.body);
+      for (const child of childBodies(stmt)) visit(child);
+    });
+  };
+  visit(fn.def.body);
+  return ifs.some((i) => mentions(i.test) && REFUSAL.test(i.rest));
 }
 
 /** Whether a function (a decorator with its wrapper, or a hook) refuses callers who are not admins. */
