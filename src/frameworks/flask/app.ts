@@ -54,7 +54,9 @@ export function flaskAppModel(engine: Engine): LibraryModel {
       containers.set(key, data);
     }
     if (parent) mount(data, parent, undefined);
-    return [obj({ type: 'tagged', tag: BLUEPRINT, cls: key, data })];
+    // a project subclass stays an instance of itself too, so its own methods resolve
+    const own = classesOf(site.callee).map((cls) => obj({ type: 'instance', cls }));
+    return [obj({ type: 'tagged', tag: BLUEPRINT, cls: key, data }), ...own];
   };
   return {
     name: 'flask.app',

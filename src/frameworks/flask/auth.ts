@@ -190,7 +190,7 @@ const REFUSAL = /\babort\(\s*(401|403)\b|,\s*(401|403)\s*\)?\s*$|status(_code)?\
 /** A test of the caller's admin flag or role. */
 const ADMIN_TEST = new RegExp([
   /\.(is_admin|is_superuser|is_staff|superuser|admin)\b/, // user.is_admin
-  /(?<![.'"\w])(is_admin|is_superuser|is_staff)\b/, // is_admin(), is_admin
+  /(?<![.'"\w])(is_admin|is_superuser|is_staff|admin|superuser)\b(?![.'"])/, // is_admin(), `if not admin:`
   /\w*(is_admin|is_superuser)\w*\(/, // current_user_is_admin()
   /(\[\s*|\.get\(\s*)['"](is_admin|admin|is_superuser|is_staff)['"]/, // claims["is_admin"], session.get("is_admin")
 ].map((r) => r.source).join('|'));

@@ -1,7 +1,7 @@
 // Route discovery as the server's URL map has it: decorators on views and view classes (`@bp.route`,
 // `@ns.route`), call-style decorators (`bp.put("")(view)`), `add_url_rule` (with `as_view`), `add_resource`,
 // wherever they are called: module code, app factories, and project helpers called with the rule and view.
-import { EMPTY, refs, type Value } from '../../dataflow/facts.js';
+import { EMPTY, refs, union, type Value } from '../../dataflow/facts.js';
 import type { Engine } from '../../dataflow/engine.js';
 import { Frame } from '../../dataflow/interpreter.js';
 import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
@@ -149,7 +149,7 @@ class Wiring {
         for (const row of rows) this.read(substituted(this.engine, scope, stmt.target, row), module, stmt.body, depth);
         continue;
       }
-      if ((stmt.t === 'expr' || stmt.t === 'assign') && stmt.value.t === 'call') this.call(scope, module, stmt.value, depth);
+      if ((stmt.t === 'expr' || stmt.t === 'assign' || stmt.t === 'return') && stmt.value?.t === 'call') this.call(scope, module, stmt.value, depth);
       for (const child of childBodies(stmt)) this.read(scope, module, child, depth);
     }
   }
@@ -191,7 +191,9 @@ class Wiring {
     for (const r of refs(scope.evaluate(fn))) {
       const helper = r.type === 'function' ? this.engine.project.functions.get(r.fn) : undefined;
       if (!helper || !REGISTRATION_TEXT.test(helper.module.source.slice(helper.def.s, helper.def.e))) continue;
-      this.run(helper, bindings(scope, helper, call, r.type === 'function' ? r.boundSelf : undefined), depth + 1);
+      // `self` is the whole receiver (an Api subclass instance is also the container it makes)
+      const self = r.type === 'function' && r.boundSelf && fn.t === 'attr' ? union(r.boundSelf, scope.evaluate(fn.obj)) : r.type === 'function' ? r.boundSelf : undefined;
+      this.run(helper, bindings(scope, helper, call, self), depth + 1);
     }
   }
 
@@ -210,7 +212,8 @@ class Wiring {
     const positional = call.args.filter((a) => !a.name && !a.star);
     if (!positional[0] || call.fn.t !== 'attr') return;
     const cls = classIn(this.engine, scope.evaluate(positional[0].value));
-    const rules = positional.slice(1).flatMap((a) => ruleStrings(scope, module, a.value));
+    const spread = call.args.filter((a) => a.star === 1).flatMap((a) => refs(scope.evaluate(a.value)).flatMap((r) => (r.type === 'strings' ? [...r.values] : [])));
+    const rules = [...positional.slice(1).flatMap((a) => ruleStrings(scope, module, a.value)), ...spread];
     const container = containerOf(scope.evaluate(call.fn.obj));
     if (cls) this.routes.push(...classRoutes(cls, rules, container, undefined));
   }
@@ -289,10 +292,15 @@ function bindings(scope: Scope, helper: FunctionInfo, call: Call, boundSelf: Val
   const params = helper.def.params.filter((p) => p.kind === 'positional');
   const offset = boundSelf ? 1 : 0;
   if (boundSelf && params[0]) env.set(params[0].name, boundSelf);
+  const rest: Value[] = [];
   call.args.filter((a) => !a.name && !a.star).forEach((a, i) => {
     const p = params[i + offset];
     if (p) env.set(p.name, scope.evaluate(a.value));
+    else rest.push(scope.evaluate(a.value));
   });
+  // `def add_org_resource(self, resource, *urls)`: the extra positional arguments
+  const varargs = helper.def.params.find((p) => p.kind === 'varargs');
+  if (varargs) env.set(varargs.name, union(...rest));
   for (const a of call.args) if (a.name && env.has(a.name)) env.set(a.name, scope.evaluate(a.value));
   for (const p of helper.def.params) {
     if (p.default && !call.args.some((a) => a.name === p.name) && env.get(p.name) === EMPTY) env.set(p.name, scope.evaluate(p.default));
