@@ -115,13 +115,13 @@ function projectBases(engine: Engine, callee: Value): string[] {
 }
 
 /** Records that `inner` is mounted in `parent` (or on the app, when absent) at `prefix` (or its own; null: not known yet). */
-function mount(inner: BlueprintData, parent: BlueprintData | undefined, prefix: string | null | undefined): void {
+export function mount(inner: BlueprintData, parent: BlueprintData | undefined, prefix: string | null | undefined): void {
   if (prefix !== null) mountAt(inner, prefix ?? inner.prefix);
   if (parent && parent !== inner && !within(parent, inner) && !inner.parents.includes(parent)) inner.parents.push(parent);
 }
 
 /** Adds a prefix a container is mounted at. */
-export function mountAt(inner: BlueprintData, prefix: string): void {
+function mountAt(inner: BlueprintData, prefix: string): void {
   if (!inner.registeredPrefixes.includes(prefix)) inner.registeredPrefixes.push(prefix);
 }
 

@@ -4,7 +4,8 @@ import { refs, type Value } from '../../dataflow/facts.js';
 import type { Engine } from '../../dataflow/engine.js';
 import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
 import type { AuthInfo } from '../../result.js';
-import { childBodies, type FunctionInfo } from '../../semantic/project.js';
+import { childBodies, type ClassInfo, type FunctionInfo } from '../../semantic/project.js';
+import { classBases } from '../../dataflow/classes.js';
 import { classAssignment, externalPaths, tagged } from '../access.js';
 import { APP, BLUEPRINT, HTTP_AUTH, within, type BlueprintData } from './app.js';
 import { forEachCall, type DiscoveredRoute } from './routes.js';
@@ -48,9 +49,11 @@ export class AuthResolver {
     }
     if (route.viewClass) {
       for (const name of ['decorators', 'method_decorators']) {
-        const list = classAssignment(route.viewClass, name);
-        if (list?.t === 'seq') for (const expr of list.items) decorators.push({ expr, module: route.viewClass.module });
-        if (list?.t === 'dict') for (const e of list.entries) if ('value' in e && e.value.t === 'seq') for (const expr of e.value.items) decorators.push({ expr, module: route.viewClass.module });
+        // the nearest class (the view, then its project bases) that sets the list
+        const owner = this.lineage(route.viewClass).find((c) => classAssignment(c, name));
+        const list = owner && classAssignment(owner, name);
+        if (list?.t === 'seq') for (const expr of list.items) decorators.push({ expr, module: owner!.module });
+        if (list?.t === 'dict') for (const e of list.entries) if ('value' in e && e.value.t === 'seq') for (const expr of e.value.items) decorators.push({ expr, module: owner!.module });
       }
     }
     let found: AuthInfo | undefined;
@@ -76,6 +79,14 @@ export class AuthResolver {
     // an admin check needs a known caller: whoever set it up authenticated them, even where we cannot see how
     if (adminOnly) return { ...(found ?? { kind: 'other', via: 'admin check' }), adminOnly: true };
     return found ?? { kind: 'none' };
+  }
+
+  /** A class and its project bases, nearest first. */
+  private lineage(cls: ClassInfo, seen = new Set<string>()): ClassInfo[] {
+    if (seen.has(cls.qname)) return [];
+    seen.add(cls.qname);
+    const bases = classBases(cls, this.engine).flatMap((b) => refs(b)).flatMap((r) => (r.type === 'class' ? [this.engine.project.classes.get(r.cls) ?? []].flat() : []));
+    return [cls, ...bases.flatMap((b) => this.lineage(b, seen))];
   }
 
   /** Whether a decorator lets only admins through: a project guard that tests the admin flag or role, or roles_required('admin'). */

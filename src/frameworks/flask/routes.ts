@@ -7,7 +7,7 @@ import { Frame } from '../../dataflow/interpreter.js';
 import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
 import { childBodies, type ClassInfo, type FunctionInfo } from '../../semantic/project.js';
 import { classAssignment, externalPaths, tagged } from '../access.js';
-import { BLUEPRINT, containerOf, mountAt, VIEW, type BlueprintData } from './app.js';
+import { BLUEPRINT, containerOf, mount, VIEW, type BlueprintData } from './app.js';
 import type { AuthInfo } from '../../result.js';
 import { jsonapiRoutes } from '../flask-rest-jsonapi.js';
 
@@ -149,6 +149,14 @@ class Wiring {
         for (const row of rows) this.read(substituted(this.engine, scope, stmt.target, row), module, stmt.body, depth);
         continue;
       }
+      // `for blueprint in blueprints:` over a value: the loop name stands for any element
+      if (stmt.t === 'for' && stmt.target.t === 'name') {
+        const name = stmt.target.id;
+        const items = scope.evaluate(stmt.iter);
+        this.read({ evaluate: (e) => (e.t === 'name' && e.id === name ? items : scope.evaluate(e)) }, module, stmt.body, depth);
+        this.read(scope, module, stmt.orelse, depth);
+        continue;
+      }
       if ((stmt.t === 'expr' || stmt.t === 'assign' || stmt.t === 'return') && stmt.value?.t === 'call') this.call(scope, module, stmt.value, depth);
       for (const child of childBodies(stmt)) this.read(scope, module, child, depth);
     }
@@ -182,6 +190,7 @@ class Wiring {
 
   private call(scope: Scope, module: ModuleIR, call: Call, depth: number): void {
     const fn = call.fn;
+    this.ownPrefix(scope, module, call);
     if (fn.t === 'attr' && fn.name === 'add_url_rule') return this.urlRule(scope, module, call);
     if (fn.t === 'attr' && fn.name === 'add_resource') return this.resource(scope, module, call);
     if (fn.t === 'attr' && fn.name === 'route') return this.jsonapiRoute(scope, module, call);
@@ -218,12 +227,26 @@ class Wiring {
     if (cls) this.routes.push(...classRoutes(cls, rules, container, undefined));
   }
 
+  /** A container's own prefix the container model could not read as a constant: `Api(prefix="/api/{0}".format(v))`. */
+  private ownPrefix(scope: Scope, module: ModuleIR, call: Call): void {
+    const given = call.args.find((a) => a.name === 'url_prefix' || a.name === 'prefix' || a.name === 'path')?.value;
+    if (!given || given.t === 'str') return;
+    const container = containerOf(scope.evaluate(call));
+    const prefix = ruleStrings(scope, module, given)[0];
+    if (!container || prefix === undefined || container.prefix) return;
+    // mounts made before the prefix was known used the empty one
+    container.registeredPrefixes = container.registeredPrefixes.map((p) => (p === '' ? prefix : p));
+    container.prefix = prefix;
+  }
+
   /** A mount prefix the container model could not read as a constant: `add_namespace(ns, path=f"/{root}/x")`. */
   private mount(scope: Scope, module: ModuleIR, call: Call, keyword: string): void {
+    if (!call.args[0] || call.fn.t !== 'attr') return;
     const prefix = call.args.find((a) => a.name === keyword)?.value;
-    if (!prefix || prefix.t === 'str' || !call.args[0]) return;
     const containers = tagged(scope.evaluate(call.args[0].value), BLUEPRINT).map((t) => t.data as BlueprintData);
-    for (const at of ruleStrings(scope, module, prefix)) for (const c of containers) mountAt(c, at);
+    const parent = containerOf(scope.evaluate(call.fn.obj));
+    const prefixes = prefix ? ruleStrings(scope, module, prefix) : [undefined];
+    for (const at of prefixes) for (const c of containers) mount(c, parent, at);
   }
 
   /** flask-rest-jsonapi's `api.route(Resource, 'endpoint', *urls)`. */
@@ -311,6 +334,21 @@ function bindings(scope: Scope, helper: FunctionInfo, call: Call, boundSelf: Val
 /** The constant strings an expression may be: literals, names bound to strings, f-strings and `+` of known parts. */
 function ruleStrings(scope: Scope, module: ModuleIR, expr: Expr): string[] {
   if (expr.t === 'str') return [expr.v];
+  // "/api/{0}".format(version)
+  if (expr.t === 'call' && expr.fn.t === 'attr' && expr.fn.name === 'format' && expr.fn.obj.t === 'str') {
+    const positional = expr.args.filter((a) => !a.name && !a.star).map((a) => ruleStrings(scope, module, a.value)[0]);
+    const named = new Map(expr.args.filter((a) => a.name).map((a) => [a.name!, ruleStrings(scope, module, a.value)[0]]));
+    let next = 0;
+    let missing = false;
+    const text = expr.fn.obj.v.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (m, field: string | undefined) => {
+      if (m === '{{') return '{';
+      if (m === '}}') return '}';
+      const value = field === '' ? positional[next++] : /^\d+$/.test(field!) ? positional[Number(field)] : named.get(field!);
+      if (value === undefined) missing = true;
+      return value ?? '';
+    });
+    return missing ? [] : [text];
+  }
   if (expr.t === 'other') {
     const text = module.source.slice(expr.s, expr.e);
     const parts = expr.parts.map((p) => ruleStrings(scope, module, p));
