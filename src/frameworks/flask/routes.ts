@@ -47,9 +47,10 @@ export interface DiscoveredRoute {
 
 export function discoverRoutes(engine: Engine): DiscoveredRoute[] {
   const routes: DiscoveredRoute[] = [];
-  const wiring = new Wiring(engine, routes);
+  const wires = wiringText(engine);
+  const wiring = new Wiring(engine, routes, wires);
   for (const module of engine.project.modules.values()) {
-    if (!module.entry && !REGISTRATION_TEXT.test(module.source)) continue;
+    if (!module.entry && !wires.test(module.source)) continue;
     wiring.module(module);
   }
   // a decorator inside a factory names the factory's locals (`bp = Blueprint(...)` then `@bp.route`)
@@ -99,7 +100,7 @@ class Wiring {
   /** The frame each wiring function ran in, for the decorators of what it defines. */
   private readonly frames = new Map<string, Frame>();
 
-  constructor(private readonly engine: Engine, private readonly routes: DiscoveredRoute[]) {}
+  constructor(private readonly engine: Engine, private readonly routes: DiscoveredRoute[], private readonly wires: RegExp) {}
 
   module(module: ModuleIR): void {
     this.engine.project.load(module);
@@ -123,7 +124,7 @@ class Wiring {
     if (stmt.t === 'class') for (const s of stmt.cls.body) this.functions(module, s);
     if (stmt.t !== 'def') return;
     const fn = this.engine.project.definitions.get(stmt) as FunctionInfo | undefined;
-    if (!fn || !REGISTRATION_TEXT.test(module.source.slice(stmt.fn.s, stmt.fn.e))) return;
+    if (!fn || !this.wires.test(module.source.slice(stmt.fn.s, stmt.fn.e))) return;
     this.run(fn, new Map(fn.def.params.map((p) => [p.name, EMPTY])), 0);
   }
 
@@ -199,7 +200,7 @@ class Wiring {
     // a project helper that registers what it is given: run it with this call's arguments
     for (const r of refs(scope.evaluate(fn))) {
       const helper = r.type === 'function' ? this.engine.project.functions.get(r.fn) : undefined;
-      if (!helper || !REGISTRATION_TEXT.test(helper.module.source.slice(helper.def.s, helper.def.e))) continue;
+      if (!helper || !this.wires.test(helper.module.source.slice(helper.def.s, helper.def.e))) continue;
       // `self` is the whole receiver (an Api subclass instance is also the container it makes)
       const self = r.type === 'function' && r.boundSelf && fn.t === 'attr' ? union(r.boundSelf, scope.evaluate(fn.obj)) : r.type === 'function' ? r.boundSelf : undefined;
       this.run(helper, bindings(scope, helper, call, self), depth + 1);
@@ -287,6 +288,26 @@ class Wiring {
     }
     if (fn) for (const rule of rules) this.routes.push({ methods: methods ?? ['GET'], rule, handler: fn, blueprint: container, wrappers });
   }
+}
+
+/**
+ * Text of code that wires routes: registration calls, or calls of a project function that (through up to
+ * three such calls) makes them, so `create_app()` calling `register_api(app, UserAPI, '/users/')` is run.
+ */
+function wiringText(engine: Engine): RegExp {
+  let pattern = REGISTRATION_TEXT;
+  const names = new Set<string>();
+  for (let round = 0; round < 3; round++) {
+    for (const module of engine.project.modules.values()) {
+      if (!pattern.test(module.source)) continue;
+      for (const m of module.source.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)\s*\(([\s\S]*?)(?=^[ \t]*(?:async[ \t]+)?def[ \t]|^\S|(?![\s\S]))/gm)) {
+        if (pattern.test(m[0]) && !HTTP_METHODS.includes(m[1]!) && !m[1]!.startsWith('_')) names.add(m[1]!);
+      }
+    }
+    if (names.size === 0) break;
+    pattern = new RegExp(`${REGISTRATION_TEXT.source}|\\b(${[...names].join('|')})\\(`);
+  }
+  return pattern;
 }
 
 /** A scope where the loop target names one row of a literal table: `row['url']`, or `url` of `for res, url in ...`. */
