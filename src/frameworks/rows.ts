@@ -73,13 +73,35 @@ export function rowsModel(engine: Engine, rows: readonly ModelRow[]): LibraryMod
   const calls = compiled.filter((c) => c.row.attribute === undefined);
   const reads = compiled.filter((c) => c.row.attribute !== undefined);
   const onMatches = (row: ModelRow, receiver: Value | undefined) => row.on === undefined || (receiver !== undefined && types.of(receiver).has(row.on));
+  // rows indexed by what a call must have for them to apply, so most calls test none
+  const byMethod = new Map<string, typeof calls>();
+  const onCallees: typeof calls = [];
+  const byPathTail = new Map<string, typeof calls>();
+  const byPath: typeof calls = [];
+  const tail = (path: string) => path.slice(path.lastIndexOf('.') + 1);
+  for (const c of calls) {
+    const names = c.row.method?.split('|') ?? [];
+    for (const name of names) byMethod.set(name, [...(byMethod.get(name) ?? []), c]);
+    if (names.includes('__init__') || names.includes('__call__')) onCallees.push(c);
+    if (c.row.method) continue;
+    const last = tail(c.row.path ?? '*');
+    if (last.includes('*')) byPath.push(c);
+    else byPathTail.set(last, [...(byPathTail.get(last) ?? []), c]);
+  }
 
   return {
     name: 'rows',
     call(site) {
       let result: Value | undefined;
-      const paths = refs(site.callee).flatMap((r) => (r.type === 'external' ? [r.path] : r.type === 'function' ? [r.fn] : []));
-      for (const { row, path } of calls) {
+      const calleeRefs = refs(site.callee);
+      const paths = calleeRefs.flatMap((r) => (r.type === 'external' ? [r.path] : r.type === 'function' ? [r.fn] : []));
+      const candidates = new Set([
+        ...(site.method ? byMethod.get(site.method) ?? [] : []),
+        ...(calleeRefs.some((r) => r.type === 'class' || r.type === 'tagged') ? onCallees : []),
+        ...(paths.length > 0 ? byPath : []),
+        ...paths.flatMap((p) => byPathTail.get(tail(p)) ?? []),
+      ]);
+      for (const { row, path } of candidates) {
         if (path && !paths.some((p) => path.test(p))) continue;
         const names = row.method?.split('|') ?? [];
         const onReceiver = site.method !== undefined && names.includes(site.method) && onMatches(row, site.receiver);

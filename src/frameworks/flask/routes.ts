@@ -16,6 +16,8 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'
 /** Text of code that may register routes or mount containers. */
 const REGISTRATION_TEXT = /\.(add_url_rule|add_resource|add_namespace|register_blueprint|init_app|namespace)\(|\.(route|get|post|put|patch|delete)\([^)]*\)\s*\(/;
 const MAX_HELPER_DEPTH = 3;
+/** How many project helper names the wiring text follows (beyond that, registrations are read where they are written). */
+const MAX_WIRING_NAMES = 64;
 /** Frameworks whose `@app.post(...)` looks like Flask's but is not a Flask route. */
 const OTHER_FRAMEWORKS = /^(fastapi|starlette|sanic|aiohttp|litestar|bottle|falcon)\./;
 
@@ -298,16 +300,32 @@ function wiringText(engine: Engine): RegExp {
   let pattern = REGISTRATION_TEXT;
   const names = new Set<string>();
   for (let round = 0; round < 3; round++) {
+    const before = names.size;
     for (const module of engine.project.modules.values()) {
       if (!pattern.test(module.source)) continue;
-      for (const m of module.source.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)\s*\(([\s\S]*?)(?=^[ \t]*(?:async[ \t]+)?def[ \t]|^\S|(?![\s\S]))/gm)) {
-        if (pattern.test(m[0]) && !HTTP_METHODS.includes(m[1]!) && !m[1]!.startsWith('_')) names.add(m[1]!);
+      for (const [name, text] of functionTexts(module.source)) {
+        if (names.size < MAX_WIRING_NAMES && name.length > 3 && !HTTP_METHODS.includes(name) && !name.startsWith('_') && pattern.test(text)) names.add(name);
       }
     }
-    if (names.size === 0) break;
+    if (names.size === before) break;
     pattern = new RegExp(`${REGISTRATION_TEXT.source}|\\b(${[...names].join('|')})\\(`);
   }
   return pattern;
+}
+
+/** Each `def` of a source with its text, up to the next line indented no deeper than the `def`. */
+function functionTexts(source: string): [string, string][] {
+  const out: [string, string][] = [];
+  const lines = source.split('\n');
+  lines.forEach((line, i) => {
+    const m = /^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)/.exec(line);
+    if (!m) return;
+    const indent = m[1]!.length;
+    let j = i + 1;
+    while (j < lines.length && (lines[j]!.trim() === '' || /^[ \t]*/.exec(lines[j]!)![0].length > indent || /^\s*[)\]}]/.test(lines[j]!))) j++;
+    out.push([m[2]!, lines.slice(i, j).join('\n')]);
+  });
+  return out;
 }
 
 /** A scope where the loop target names one row of a literal table: `row['url']`, or `url` of `for res, url in ...`. */
