@@ -1,7 +1,7 @@
 // Library knowledge as data rows (CodeQL's models-as-data): sources, sinks, sanitizers and type facts,
 // each naming what it matches by outside path or by receiver type, read by one LibraryModel. Built-in
 // package files and a user's `[[tool.massassign.models]]` tables hold rows of the same shape.
-import { ANY, only } from '../dataflow/keyset.js';
+import { ANY } from '../dataflow/keyset.js';
 import { obj, ofKind, refs, type Fact, type ObjectRef, type TaintFact, type Value } from '../dataflow/facts.js';
 import { classBases } from '../dataflow/classes.js';
 import type { Engine } from '../dataflow/engine.js';
@@ -23,7 +23,7 @@ export interface ModelRow {
   method?: string;
   /** The attribute read on the receiver (`payload`, `objects`). */
   attribute?: string;
-  /** For sinks: where the caller's keys are: `kwargs` (`**data` and keywords), `arg0`, `arg1`, `arg1.$set` (a dict literal's entry), `kw.set_` (one keyword). */
+  /** For sinks: where the caller's keys are: `kwargs` (`**data`; a keyword with a caller value is that one field's value), `arg0`, `arg1`, `arg1.$set` (a dict literal's entry), `kw.set_` (one keyword). */
   keys?: string;
   /** For sinks: which rule's kind of write it is (default `query-update`). */
   sink?: (typeof SINK_KINDS)[number];
@@ -143,7 +143,15 @@ function apply(row: ModelRow, site: CallSite, target: Value, types: ReceiverType
     case 'sink': {
       const facts = keysOf(row.keys ?? 'kwargs', site);
       const written = types.modelTarget(target);
-      if (facts.length > 0) site.report({ kind: row.sink ?? 'query-update', facts, target: written, node: site.expr, targetNode: site.receiverExpr ?? site.expr.fn });
+      const targetNode = site.receiverExpr ?? site.expr.fn;
+      if (facts.length > 0) site.report({ kind: row.sink ?? 'query-update', facts, target: written, node: site.expr, targetNode });
+      // `create(role=data['role'])`: a named field takes a caller value, no caller-chosen key
+      if ((row.keys ?? 'kwargs') === 'kwargs') {
+        for (const [field, value] of site.kwargs) {
+          const values = ofKind(value, 'value');
+          if (values.length > 0) site.report({ kind: 'field-value', facts: values, target: written, node: site.expr, targetNode, field });
+        }
+      }
       return undefined;
     }
   }
@@ -151,13 +159,7 @@ function apply(row: ModelRow, site: CallSite, target: Value, types: ReceiverType
 
 /** The caller-keyed mappings a sink row's `keys` names at a call. */
 function keysOf(spec: string, site: CallSite): TaintFact[] {
-  if (spec === 'kwargs') {
-    const named: Fact[] = [];
-    for (const [name, value] of site.kwargs) {
-      for (const v of ofKind(value, 'value')) named.push({ k: 'map', origin: v.origin, keys: only([name]), trace: v.trace });
-    }
-    return [...site.spread.flatMap((v) => ofKind(v, 'map')), ...ofKind(named, 'map')];
-  }
+  if (spec === 'kwargs') return site.spread.flatMap((v) => ofKind(v, 'map'));
   if (spec.startsWith('kw.')) return ofKind(site.kwargs.get(spec.slice(3)) ?? [], 'map');
   const [arg, member] = spec.split('.') as [string, string | undefined];
   const index = Number(arg.slice(3));
