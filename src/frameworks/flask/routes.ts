@@ -1,7 +1,7 @@
 // Route discovery as the server's URL map has it: decorators on views and view classes (`@bp.route`,
 // `@ns.route`), call-style decorators (`bp.put("")(view)`), `add_url_rule` (with `as_view`), `add_resource`,
 // wherever they are called: module code, app factories, and project helpers called with the rule and view.
-import { EMPTY, refs, union, type Value } from '../../dataflow/facts.js';
+import { EMPTY, obj, refs, union, type Value } from '../../dataflow/facts.js';
 import type { Engine } from '../../dataflow/engine.js';
 import { Frame } from '../../dataflow/interpreter.js';
 import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
@@ -66,6 +66,16 @@ export function discoverRoutes(engine: Engine): DiscoveredRoute[] {
   for (const cls of engine.project.classes.values()) {
     for (const decorator of cls.def.decorators) routes.push(...classDecoratorRoutes(cls, decorator, (e) => receiverOf(cls.module, cls.qname, e)));
   }
+  // `@resource('/v1/users')` on a class: a project decorator whose wrapper registers what it decorates
+  const decorated: [Value, Expr[], ModuleIR, string][] = [
+    ...[...engine.project.classes.values()].map((c): [Value, Expr[], ModuleIR, string] => [[obj({ type: 'class', cls: c.qname })], c.def.decorators, c.module, c.qname]),
+    ...[...engine.project.functions.values()].map((f): [Value, Expr[], ModuleIR, string] => [[obj({ type: 'function', fn: f.qname })], f.def.decorators, f.module, f.qname]),
+  ];
+  for (const [target, decorators, module, qname] of decorated) {
+    for (const d of decorators) {
+      if (d.t === 'call' && d.fn.t !== 'attr') wiring.applyDecorator(target, d, wiring.scopeAround(qname) ?? { evaluate: (e) => engine.evaluateInModule(module.name, e) });
+    }
+  }
   const seen = new Set<string>();
   return routes.filter((r) => {
     const key = `${r.methods.join(',')} ${r.rule} ${r.handler.qname} ${r.blueprint?.name ?? ''}:${r.blueprint?.prefix ?? ''}`;
@@ -99,6 +109,7 @@ function classDecoratorRoutes(cls: ClassInfo, decorator: Expr, receiverOf: (e: E
 /** Runs code that wires routes (module bodies, factories, helpers) and reads its registrations with their values. */
 class Wiring {
   private readonly running = new Set<string>();
+  private readonly done = new Set<string>();
   /** The frame each wiring function ran in, for the decorators of what it defines. */
   private readonly frames = new Map<string, Frame>();
 
@@ -110,6 +121,27 @@ class Wiring {
     const frame = new Frame(this.engine, module, undefined, env);
     this.read(frame, module, module.body, 0);
     for (const stmt of module.body) this.functions(module, stmt);
+  }
+
+  /** Runs a decorator factory's wrapper on what it decorates, when the factory wires routes. */
+  applyDecorator(target: Value, decorator: Call, scope: Scope): void {
+    for (const r of refs(scope.evaluate(decorator.fn))) {
+      const outer = r.type === 'function' ? this.engine.project.functions.get(r.fn) : undefined;
+      if (!outer || !this.wires.test(bodyText(outer.module.source.slice(outer.def.s, outer.def.e)))) continue;
+      const frame = new Frame(this.engine, outer.module, outer, bindings(scope, outer, decorator, undefined));
+      frame.run(outer.def.body);
+      for (const stmt of outer.def.body) {
+        const inner = stmt.t === 'def' ? (this.engine.project.definitions.get(stmt) as FunctionInfo | undefined) : undefined;
+        const param = inner?.def.params[0];
+        if (!inner || !param) continue;
+        const env = new Map(frame.env);
+        for (const p of inner.def.params) env.set(p.name, EMPTY);
+        env.set(param.name, target);
+        const innerFrame = new Frame(this.engine, inner.module, inner, env);
+        innerFrame.run(inner.def.body);
+        this.read(innerFrame, inner.module, inner.def.body, 1);
+      }
+    }
   }
 
   /** The frame of the wiring function a definition is nested in (`factory.View` in `factory`). */
@@ -126,12 +158,15 @@ class Wiring {
     if (stmt.t === 'class') for (const s of stmt.cls.body) this.functions(module, s);
     if (stmt.t !== 'def') return;
     const fn = this.engine.project.definitions.get(stmt) as FunctionInfo | undefined;
-    if (!fn || !this.wires.test(module.source.slice(stmt.fn.s, stmt.fn.e))) return;
+    if (!fn || !this.wires.test(bodyText(module.source.slice(stmt.fn.s, stmt.fn.e)))) return;
     this.run(fn, new Map(fn.def.params.map((p) => [p.name, EMPTY])), 0);
   }
 
   private run(fn: FunctionInfo, env: Map<string, Value>, depth: number): void {
-    if (this.running.has(fn.qname) || depth > MAX_HELPER_DEPTH) return;
+    // the same helper with the same arguments registers the same routes: run it once
+    const key = `${fn.qname}(${[...env].map(([name, value]) => `${name}=${valueKey(value)}`).join(',')})`;
+    if (this.done.has(key) || this.running.has(fn.qname) || depth > MAX_HELPER_DEPTH) return;
+    this.done.add(key);
     this.running.add(fn.qname);
     try {
       const frame = new Frame(this.engine, fn.module, fn, env);
@@ -202,7 +237,7 @@ class Wiring {
     // a project helper that registers what it is given: run it with this call's arguments
     for (const r of refs(scope.evaluate(fn))) {
       const helper = r.type === 'function' ? this.engine.project.functions.get(r.fn) : undefined;
-      if (!helper || !this.wires.test(helper.module.source.slice(helper.def.s, helper.def.e))) continue;
+      if (!helper || !this.wires.test(bodyText(helper.module.source.slice(helper.def.s, helper.def.e)))) continue;
       // `self` is the whole receiver (an Api subclass instance is also the container it makes)
       const self = r.type === 'function' && r.boundSelf && fn.t === 'attr' ? union(r.boundSelf, scope.evaluate(fn.obj)) : r.type === 'function' ? r.boundSelf : undefined;
       this.run(helper, bindings(scope, helper, call, self), depth + 1);
@@ -304,13 +339,18 @@ function wiringText(engine: Engine): RegExp {
     for (const module of engine.project.modules.values()) {
       if (!pattern.test(module.source)) continue;
       for (const [name, text] of functionTexts(module.source)) {
-        if (names.size < MAX_WIRING_NAMES && name.length > 3 && !HTTP_METHODS.includes(name) && !name.startsWith('_') && pattern.test(text)) names.add(name);
+        if (names.size < MAX_WIRING_NAMES && name.length > 3 && !HTTP_METHODS.includes(name) && !name.startsWith('_') && pattern.test(bodyText(text))) names.add(name);
       }
     }
     if (names.size === before) break;
     pattern = new RegExp(`${REGISTRATION_TEXT.source}|\\b(${[...names].join('|')})\\(`);
   }
   return pattern;
+}
+
+/** A function's text without its decorators and signature (a function's own name is no call of it). */
+function bodyText(text: string): string {
+  return text.replace(/^[\s\S]*?\)\s*(->[^:\n]*)?:/, '');
 }
 
 /** Each `def` of a source with its text, up to the next line indented no deeper than the `def`. */
@@ -346,6 +386,11 @@ function substituted(engine: Engine, scope: Scope, target: Expr, row: Located): 
       return scope.evaluate(expr);
     },
   };
+}
+
+/** What a value is, as far as registrations can tell: its strings, classes, functions and containers. */
+function valueKey(value: Value): string {
+  return refs(value).map((r) => (r.type === 'strings' ? `s:${[...r.values].join('|')}` : r.type === 'class' || r.type === 'instance' ? `${r.type}:${r.cls}` : r.type === 'function' ? `f:${r.fn}` : r.type === 'tagged' ? `t:${r.cls ?? r.tag}` : r.type === 'external' ? `e:${r.path}` : r.type)).sort().join(';');
 }
 
 /** A helper's parameters bound to a call's arguments (positional, keyword, and defaults left unknown). */
