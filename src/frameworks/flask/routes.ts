@@ -190,7 +190,7 @@ class Wiring {
       // `for blueprint in blueprints:` over a value: the loop name stands for any element
       if (stmt.t === 'for' && stmt.target.t === 'name') {
         const name = stmt.target.id;
-        const items = scope.evaluate(stmt.iter);
+        const items = scope.evaluate(stmt.iter).map((f) => (f.k === 'object' && f.ref.type === 'strings' ? obj({ ...f.ref, collection: false }) : f));
         this.read({ evaluate: (e) => (e.t === 'name' && e.id === name ? items : scope.evaluate(e)) }, module, stmt.body, depth);
         this.read(scope, module, stmt.orelse, depth);
         continue;
