@@ -16,6 +16,8 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'
 /** Text of code that may register routes or mount containers. */
 const REGISTRATION_TEXT = /\.(add_url_rule|add_resource|add_namespace|register_blueprint|init_app|namespace)\(|\.(route|get|post|put|patch|delete)\([^)]*\)\s*\(/;
 const MAX_HELPER_DEPTH = 3;
+/** An import of Flask or a Flask extension: a module outside entry code that may wire an app's routes. */
+const FLASK_IMPORT = /^[ \t]*(?:from|import)[ \t]+(?:flask\w*|connexion|apiflask)\b/m;
 /** How many project helper names the wiring text follows (beyond that, registrations are read where they are written). */
 const MAX_WIRING_NAMES = 64;
 /** Frameworks whose `@app.post(...)` looks like Flask's but is not a Flask route. */
@@ -52,7 +54,8 @@ export function discoverRoutes(engine: Engine): DiscoveredRoute[] {
   const wires = wiringText(engine);
   const wiring = new Wiring(engine, routes, wires);
   for (const module of engine.project.modules.values()) {
-    if (!module.entry && !wires.test(module.source)) continue;
+    // other modules are read when a helper call leads into them; these may wire routes themselves
+    if (!module.entry && !(wires.test(module.source) && FLASK_IMPORT.test(module.source))) continue;
     wiring.module(module);
   }
   // a decorator inside a factory names the factory's locals (`bp = Blueprint(...)` then `@bp.route`)
