@@ -10,7 +10,7 @@ import type { Expr, Span } from '../python/ir.js';
 import type { ClassInfo } from '../semantic/project.js';
 
 /** The sink kinds a row may name; each maps to a rule. */
-export const SINK_KINDS = ['constructor', 'query-update', 'setattr', 'dict-update'] as const;
+const SINK_KINDS = ['constructor', 'query-update', 'setattr', 'dict-update'] as const;
 
 export interface ModelRow {
   /** `source`: the caller's whole mapping; `sink`: writes a mapping's keys; `sanitizer`: returns no caller keys; `type`: what a result is. */

@@ -514,14 +514,12 @@ function syntacticMethods(call: Call): string[] | undefined {
   return methods.items.flatMap((i) => (i.t === 'str' ? [i.v.toUpperCase()] : []));
 }
 
-/** Visits every call expression statement in a body; into function and class bodies too unless `nested` is false. */
-export function forEachCall(body: Stmt[], visit: (call: Call) => void, nested = true): void {
+/** Visits every call expression statement (and assigned call) in a body, function and class bodies included. */
+export function forEachCall(body: Stmt[], visit: (call: Call) => void): void {
   for (const stmt of body) {
     if ((stmt.t === 'expr' || stmt.t === 'assign') && stmt.value.t === 'call') visit(stmt.value);
-    if (stmt.t === 'def') {
-      if (nested) forEachCall(stmt.fn.body, visit, nested);
-    } else if (stmt.t === 'class') {
-      if (nested) forEachCall(stmt.cls.body, visit, nested);
-    } else for (const child of childBodies(stmt)) forEachCall(child, visit, nested);
+    if (stmt.t === 'def') forEachCall(stmt.fn.body, visit);
+    else if (stmt.t === 'class') forEachCall(stmt.cls.body, visit);
+    else for (const child of childBodies(stmt)) forEachCall(child, visit);
   }
 }
