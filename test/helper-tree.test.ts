@@ -1,5 +1,6 @@
 // A deep tree of shared helpers (each calls three of the next level) reaches its sinks along thousands of call
-// paths; summaries keep each sink once, and the findings are exactly one per route and leaf sink.
+// paths; summaries keep each sink once. The leaf writes are shared by two routes, so each route gets one
+// finding per rule at its own call, with every leaf write it reaches as a related location.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,15 +47,18 @@ def second(user_id):
     return "ok"
 `;
 
-test('a seven-level tree of shared helpers gives one finding per route and leaf sink', async () => {
+test('a seven-level tree of shared helpers gives one finding per route and rule, naming every leaf write', async () => {
   const root = mkdtempSync(join(tmpdir(), 'massassign-tree-'));
   writeFileSync(join(root, 'app.py'), APP);
   writeFileSync(join(root, 'helpers.py'), helperTree());
   const result = await scan({ path: root });
   const lines = helperTree().split('\n');
   const leafLine = (h: number) => lines.findIndex((l) => l.startsWith(`def h${LEVELS - 1}_${h}(`)) + (h === 2 ? 2 : 3);
-  const expected = ['/a/<int:user_id>', '/b/<int:user_id>'].flatMap((rule) => [0, 1, 2].map((h) => `${rule} helpers.py:${leafLine(h)} User id,is_admin`));
-  const found = result.findings.map((f) => `${f.endpoint?.rule} ${f.path}:${f.line} ${f.model} ${f.fields}`);
-  assert.deepEqual([...new Set(found)].sort(), expected.sort());
-  assert.equal(found.length, expected.length);
+  const callLine = (helper: string) => APP.split('\n').findIndex((l) => l.includes(`${helper}(user`)) + 1;
+  const expected = [['/a/<int:user_id>', callLine('h0_0')], ['/b/<int:user_id>', callLine('h0_1')]].flatMap(([rule, line]) => [
+    `MA101 ${rule} app.py:${line} User id,is_admin related helpers.py:${leafLine(0)},helpers.py:${leafLine(1)}`,
+    `MA103 ${rule} app.py:${line} User id,is_admin related helpers.py:${leafLine(2)}`,
+  ]);
+  const found = result.findings.map((f) => `${f.rule} ${f.endpoint?.rule} ${f.path}:${f.line} ${f.model} ${f.fields} related ${(f.related ?? []).map((s) => `${s.path}:${s.line}`)}`);
+  assert.deepEqual(found.sort(), expected.sort());
 });

@@ -16,6 +16,15 @@ import { MarshmallowSchemas, marshmallowModel } from '../frameworks/marshmallow.
 import { PydanticModels, pydanticModel } from '../frameworks/pydantic.js';
 import { pythonModel } from '../frameworks/python.js';
 import { configuredModel } from '../frameworks/configured.js';
+import { builtinRows } from '../frameworks/builtin-rows.js';
+import { flaskRestxModel } from '../frameworks/flask-restx.js';
+import { connexionApis, connexionModel } from '../frameworks/connexion.js';
+import { jsonapiWrites } from '../frameworks/flask-rest-jsonapi.js';
+import { flaskSmorestModel } from '../frameworks/flask-smorest.js';
+import { flaskPydanticModel } from '../frameworks/flask-pydantic.js';
+import { webargsModel } from '../frameworks/webargs.js';
+import { apifairyModel } from '../frameworks/apifairy.js';
+import { rowsModel, sourceNames, type ModelRow } from '../frameworks/rows.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
 import type { Expr, ModuleIR } from '../python/ir.js';
@@ -35,6 +44,10 @@ export interface AnalysisOptions {
   extraSanitizers?: readonly string[];
   extraSinks?: readonly string[];
   apiKeyDecorators?: readonly string[];
+  /** The user's library rows (`[[tool.massassign.models]]`), read like the built-in ones. */
+  models?: readonly ModelRow[];
+  /** The scanned folder or file (ScanOptions.path), for the non-Python files a library reads (connexion specs). */
+  path?: string;
 }
 
 export interface Analysis {
@@ -49,10 +62,15 @@ export interface Analysis {
  */
 const EXPLICIT_CATEGORIES = new Set<string>(['privilege', 'ownership', 'limit', 'server-state']);
 
+/** Decorators of libraries that hand a view the request's keys (webargs, flask-smorest, flask-pydantic, APIFairy). */
+const LIBRARY_INJECTORS = ['use_args', 'use_kwargs', 'arguments', 'validate', 'body'];
+
 const KEY_SET_SINKS = new Set<string>(['setattr', 'constructor', 'dict-update', 'query-update', 'schema-load']);
 
 export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, errors: ScanError[] = []): Analysis {
   const project = new ProjectIndex(modules);
+  const rows = [...builtinRows, ...(options.models ?? [])];
+  const connexion = connexionApis(project, options.path);
   const sensitivity = new Sensitivity(options);
   let sqlalchemy!: SqlAlchemyModels;
   let marshmallow!: MarshmallowSchemas;
@@ -61,20 +79,28 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     () => configuredModel(options.extraSanitizers ?? [], options.extraSinks ?? []),
     () => pythonModel(),
     () => flaskRequestModel(options.extraSources),
-    () => flaskAppModel(),
+    (e) => flaskAppModel(e),
     (e) => sqlalchemyModel((sqlalchemy = new SqlAlchemyModels(e))),
     (e) => marshmallowModel(e, (marshmallow = new MarshmallowSchemas(e, sqlalchemy))),
     (e) => pydanticModel(e, (pydantic = new PydanticModels(e))),
     () => reqparseModel(modules),
     (e) => authUsersModel(e),
+    (e) => flaskRestxModel(e),
+    (e) => webargsModel(e, marshmallow),
+    (e) => flaskSmorestModel(e, marshmallow),
+    (e) => apifairyModel(e, marshmallow),
+    (e) => flaskPydanticModel(e, pydantic),
+    () => connexionModel(connexion),
+    (e) => rowsModel(e, rows),
   ]);
   // Only code that reads a request (or is handed one by a decorator) can reach a sink with caller
   // keys; everything it calls is summarised on demand.
-  const sources = requestReadPattern(options.extraSources ?? []);
+  const sources = requestReadPattern([...(options.extraSources ?? []), ...sourceNames(rows)]);
   const readsRequest = (fn: FunctionInfo) => fn.module.entry && sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
   const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && readsRequest(fn) && fn.def.body.some((s) => s.t === 'def')).map((fn) => fn.def.name));
+  for (const name of LIBRARY_INJECTORS) injectors.add(name);
   for (const fn of [...project.functions.values()]) {
-    if (!readsRequest(fn) && !fn.def.decorators.some((d) => injectors.has(simpleName(d)))) continue;
+    if (!readsRequest(fn) && !fn.def.decorators.some((d) => injectors.has(simpleName(d))) && !connexion.bodies.has(fn.qname)) continue;
     try {
       engine.summaryOf(fn);
     } catch (error) {
@@ -88,7 +114,8 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   const catalog = new ModelCatalog(engine, sqlalchemy, marshmallow, pydantic, sensitivity);
   const auth = new AuthResolver(engine, options.apiKeyDecorators);
   const routes: { endpoint: Endpoint; handler: FunctionInfo }[] = [];
-  for (const route of discoverRoutes(engine)) {
+  const discovered = [...discoverRoutes(engine), ...connexion.routes];
+  for (const route of discovered) {
     for (const rule of fullRule(route)) {
       routes.push({ endpoint: endpointOf(route.methods, rule, route.handler, auth.authOf(route, rule)), handler: route.handler });
     }
@@ -111,8 +138,12 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     if (!finding) return;
     const key = `${finding.rule}:${finding.path}:${finding.line}:${finding.endpoint?.methods.join(',')}:${finding.endpoint?.rule}:${finding.model}`;
     const existing = findings.get(key);
-    if (!existing) findings.set(key, finding);
-    else existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
+    if (!existing) {
+      findings.set(key, finding);
+      return;
+    }
+    existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
+    if (finding.related) existing.related = unionSteps(existing.related ?? [], finding.related);
   };
 
   const pending: { record: SinkRecord; endpoint: Endpoint | null }[] = [];
@@ -146,6 +177,11 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     return { ...record, path: call.path, node: call.node, at: undefined, sinkText: call.text, functionName: call.functionName, related: [write] };
   };
   for (const { record, endpoint } of pending) emit(placed(record), endpoint);
+
+  // writes a library does for a route, in code the project does not hold (flask-rest-jsonapi's data layer)
+  for (const write of jsonapiWrites(engine, marshmallow, discovered)) {
+    for (const r of routes) if (r.handler.qname === write.handler) emit(write.record, r.endpoint);
+  }
 
   return {
     findings: [...findings.values()].sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule)),
@@ -260,7 +296,9 @@ function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined)
   else fields = hit.keys.kind === 'only' ? [...hit.keys.keys].filter((k) => sensitivity.classify(k)).sort() : [];
   const unbounded = hit.keys.kind === 'any' || hit.keys.kind === 'anyBut';
   if (fields.length === 0 && !(unbounded && !hit.model)) return undefined;
-  const severity: Severity = fields.length === 0 ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
+  const base: Severity = fields.length === 0 ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
+  // behind an admin-only guard the caller is already trusted with more: one level lower
+  const severity: Severity = hit.endpoint?.auth.adminOnly ? ({ critical: 'high', high: 'medium', medium: 'low', low: 'low' } as const)[base] : base;
   return {
     rule: rule.code,
     name: rule.name,
@@ -289,4 +327,10 @@ function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined)
 
 function fingerprint(parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/** Two lists of places as one, each place once, in file and line order. */
+function unionSteps(a: TraceStep[], b: TraceStep[]): TraceStep[] {
+  const byPlace = new Map([...a, ...b].map((s) => [`${s.path}:${s.line}:${s.column}`, s]));
+  return [...byPlace.values()].sort((x, y) => x.path.localeCompare(y.path) || x.line - y.line || x.column - y.column);
 }

@@ -268,6 +268,9 @@ export class Engine {
     if (known) return known;
     const out = new Map<string, Value>();
     this.injected.set(fn.qname, out);
+    for (const m of this.models) {
+      for (const [name, value] of m.injectedParameters?.(fn) ?? []) out.set(name, union(out.get(name) ?? EMPTY, value));
+    }
     for (const decorator of fn.def.decorators) {
       for (const ref of refs(this.evaluateInModule(fn.module.name, decorator))) {
         const deco = ref.type === 'function' ? this.project.functions.get(ref.fn) : undefined;

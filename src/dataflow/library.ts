@@ -3,7 +3,7 @@
 import type { Expr, Span } from '../python/ir.js';
 import type { KeySet } from './keyset.js';
 import type { ObjectRef, Step, TaintFact, Value } from './facts.js';
-import type { ClassInfo, ProjectIndex } from '../semantic/project.js';
+import type { ClassInfo, FunctionInfo, ProjectIndex } from '../semantic/project.js';
 
 /** A write that caller-chosen keys (or a caller-chosen value) reach. */
 export interface SinkReport {
@@ -85,4 +85,6 @@ export interface LibraryModel {
   outside?(path: string): Value | undefined;
   /** The iteration of an object, e.g. a query yields instances of its model. */
   iterate?(ref: ObjectRef): Value | undefined;
+  /** Values a library hands the parameters of a view it calls (`@use_args(Schema)`, a connexion `body`), by parameter name. */
+  injectedParameters?(fn: FunctionInfo): Map<string, Value> | undefined;
 }

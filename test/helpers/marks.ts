@@ -106,12 +106,14 @@ export interface RouteMark {
   auth: string;
   /** Checked only when the mark gives it. */
   via?: string;
+  /** `admin`: the endpoint is behind an admin-only guard (checked both ways). */
+  admin: boolean;
   markLine: number;
   /** 1-based line of the first `def` at or after the mark: the Endpoint's `location.line`. */
   defLine: number;
 }
 
-const ROUTE = /^\s*#\s*route:\s+([A-Z,]+)\s+(\S+)\s+auth=(api_key|other|none)(?:\s+via="([^"]+)")?\s*$/;
+const ROUTE = /^\s*#\s*route:\s+([A-Z,]+)\s+(\S+)\s+auth=(api_key|other|none)(?:\s+via="([^"]+)")?(\s+admin)?\s*$/;
 
 /** Parses every `# route:` mark; throws on a malformed one or one with no `def` after it. */
 export function parseRouteMarks(source: string, file = '<source>'): RouteMark[] {
@@ -122,20 +124,20 @@ export function parseRouteMarks(source: string, file = '<source>'): RouteMark[] 
     if (!match) throw new Error(`${file}:${index + 1}: malformed route mark`);
     const def = lines.findIndex((later, j) => j >= index && /^\s*(async\s+)?def\s/.test(later));
     if (def === -1) throw new Error(`${file}:${index + 1}: route mark with no def after it`);
-    const [, methods, rule, auth, via] = match;
-    return [{ methods: methods.split(',').sort(), rule, auth, via, markLine: index + 1, defLine: def + 1 }];
+    const [, methods, rule, auth, via, admin] = match;
+    return [{ methods: methods.split(',').sort(), rule, auth, via, admin: admin !== undefined, markLine: index + 1, defLine: def + 1 }];
   });
 }
 
 interface FoundRoute {
   methods: string[];
   rule: string;
-  auth: { kind: string; via?: string };
+  auth: { kind: string; via?: string; adminOnly?: boolean };
   location: { line: number };
 }
 
 const describeRoute = (r: FoundRoute) =>
-  `${[...r.methods].sort().join(',')} ${r.rule} auth=${r.auth.kind}${r.auth.via === undefined ? '' : ` via="${r.auth.via}"`}`;
+  `${[...r.methods].sort().join(',')} ${r.rule} auth=${r.auth.kind}${r.auth.via === undefined ? '' : ` via="${r.auth.via}"`}${r.auth.adminOnly ? ' admin' : ''}`;
 
 /** Every way `routes` (all of one file) disagree with `marks`: missing, different, or unmarked endpoints. */
 export function checkRoutes(file: string, marks: RouteMark[], routes: FoundRoute[]): string[] {
@@ -144,14 +146,14 @@ export function checkRoutes(file: string, marks: RouteMark[], routes: FoundRoute
   for (const mark of marks) {
     const fits = (r: FoundRoute) =>
       r.location.line === mark.defLine && [...r.methods].sort().join() === mark.methods.join() && r.rule === mark.rule
-      && r.auth.kind === mark.auth && (mark.via === undefined || r.auth.via === mark.via);
+      && r.auth.kind === mark.auth && (mark.via === undefined || r.auth.via === mark.via) && (r.auth.adminOnly === true) === mark.admin;
     const index = unmatched.findIndex(fits);
     if (index >= 0) {
       unmatched.splice(index, 1);
       continue;
     }
     const got = routes.filter((r) => r.location.line === mark.defLine).map(describeRoute).join('; ') || 'nothing';
-    const wanted = `${mark.methods.join(',')} ${mark.rule} auth=${mark.auth}${mark.via === undefined ? '' : ` via="${mark.via}"`}`;
+    const wanted = `${mark.methods.join(',')} ${mark.rule} auth=${mark.auth}${mark.via === undefined ? '' : ` via="${mark.via}"`}${mark.admin ? ' admin' : ''}`;
     problems.push(`${file}:${mark.defLine}: expected ${wanted}, got ${got}`);
   }
   // Routes on a line whose mark failed were listed above as what was got; any other leftover is unexpected.
