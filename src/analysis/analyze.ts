@@ -26,6 +26,7 @@ import { fixFor } from '../fix/edits.js';
 import type { SinkHit, SinkKind } from './hits.js';
 import { ModelCatalog } from './models.js';
 import { Sensitivity } from './sensitivity.js';
+import { inferContract, type Contract } from '../contract/index.js';
 
 export interface AnalysisOptions {
   sensitive?: readonly string[];
@@ -76,6 +77,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   }
 
   const catalog = new ModelCatalog(engine, sqlalchemy, marshmallow, pydantic, sensitivity);
+  const contract = inferContract({ project, engine, catalog, marshmallow, pydantic, sensitivity });
   const auth = new AuthResolver(engine, options.apiKeyDecorators);
   const routes: { endpoint: Endpoint; handler: FunctionInfo }[] = [];
   for (const route of discoverRoutes(engine)) {
@@ -94,12 +96,15 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     const hit = toHit(record, endpoint, catalog, sensitivity, modules);
     if (!hit) return;
     const module = modules.find((m) => m.path === hit.location.path)!;
-    const finding = toFinding(hit, sensitivity, fixFor(hit, module.source, module.lineStarts));
+    const finding = toFinding(hit, contract, fixFor(hit, module.source, module.lineStarts));
     if (!finding) return;
     const key = `${finding.rule}:${finding.path}:${finding.line}:${finding.endpoint?.methods.join(',')}:${finding.endpoint?.rule}`;
     const existing = findings.get(key);
     if (!existing) findings.set(key, finding);
-    else existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
+    else {
+      existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
+      existing.fieldReasons = { ...finding.fieldReasons, ...existing.fieldReasons };
+    }
   };
 
   for (const fn of summarised) {
@@ -205,17 +210,15 @@ function traceStep(step: Step, modules: ModuleIR[]): TraceStep {
   return { path: step.path, line: pos.line, column: pos.column, note: step.note ?? (module ? codeText(module.source, { s: step.offset, e: step.end }) : '') };
 }
 
-function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined): Finding | undefined {
+function toFinding(hit: SinkHit, contract: Contract, fix: Fix | undefined): Finding | undefined {
   const rule = allRules.find((r) => r.claims(hit));
   if (!rule) return undefined;
   const writable = hit.model ? reachable(hit.keys, hit.model.fields.map((f) => f.name)).sort() : [];
-  let fields: string[];
-  if (hit.kind === 'privilege-value') fields = [hit.field!];
-  else if (hit.model) fields = hit.model.fields.filter((f) => f.sensitive && writable.includes(f.name)).map((f) => f.name).sort();
-  else fields = hit.keys.kind === 'only' ? [...hit.keys.keys].filter((k) => sensitivity.classify(k)).sort() : [];
+  const judged = hit.kind === 'privilege-value' ? contract.judgeValue(hit) : contract.judge(hit, writable);
+  const fields = judged.fields;
   const unbounded = hit.keys.kind === 'any' || hit.keys.kind === 'anyBut';
   if (fields.length === 0 && !(unbounded && !hit.model)) return undefined;
-  const severity: Severity = fields.length === 0 ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
+  const severity: Severity = fields.length === 0 || judged.severity ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
   return {
     rule: rule.code,
     name: rule.name,
@@ -237,6 +240,8 @@ function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined)
     message: rule.message(hit, fields),
     remediation: remediationFor(hit, fields),
     ...(fix ? { fix } : {}),
+    confidence: judged.confidence,
+    fieldReasons: judged.fieldReasons,
     fingerprint: fingerprint([rule.code, hit.location.path, hit.functionName, hit.sinkText, fields.join(','), describeKeySet(hit.keys)]),
   };
 }
