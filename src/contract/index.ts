@@ -74,11 +74,12 @@ export class Contract {
     this.annotated.add(info);
     const model = this.contractModelOf(info);
     for (const field of info.fields) {
-      const contract = model ? this.fieldContract(model, field.name) : undefined;
+      const contract = model ? this.fieldContract(model, field.name) ?? this.noClientPath(model, field) : undefined;
       if (!contract) continue;
       field.contract = contract;
       const kind = this.inputs.sensitivity.kindOf(field.name, field);
-      if (contract.owner === 'server' && !field.sensitive) field.sensitive = categoryOfEvidence(this.byModel.get(model!)!.get(field.name)!);
+      const record = this.byModel.get(model!)?.get(field.name);
+      if (contract.owner === 'server' && !field.sensitive) field.sensitive = record ? categoryOfEvidence(record) : 'server-state';
       if (contract.owner === 'client' && field.sensitive && !field.primaryKey && kind && !STRONG_KINDS.has(kind)) delete field.sensitive;
     }
   }
@@ -113,12 +114,11 @@ export class Contract {
     this.annotate(hit.model);
     const model = this.contractModelOf(hit.model);
     const update = this.isUpdate(hit);
-    const clientFields = model ? this.clientFields(model) : new Set<string>();
     const hasPrimaryKey = hit.model.fields.some((f) => f.primaryKey);
     const createKeys: Record<string, string[]> = {};
     for (const name of writable) {
       const field = hit.model.fields.find((f) => f.name === name);
-      const verdict = this.fieldVerdict(name, field, model, update, hasPrimaryKey, clientFields, writable);
+      const verdict = this.fieldVerdict(name, field, hit.model.kind, model, update, hasPrimaryKey);
       if (!verdict) continue;
       if (verdict.createKey) createKeys[name] = verdict.reasons;
       else {
@@ -133,13 +133,13 @@ export class Contract {
     return { fields: Object.keys(fieldReasons).sort(), fieldReasons, confidence: confidenceOf({ model: 'resolved', fields: strength, unboundedKeys }) };
   }
 
-  private fieldVerdict(name: string, field: ModelField | undefined, model: string | undefined, update: boolean, hasPrimaryKey: boolean, clientFields: Set<string>, writable: string[]): { reasons: string[]; strength: FieldEvidence; createKey?: boolean } | undefined {
+  private fieldVerdict(name: string, field: ModelField | undefined, kindOfModel: ModelInfo['kind'], model: string | undefined, update: boolean, hasPrimaryKey: boolean): { reasons: string[]; strength: FieldEvidence; createKey?: boolean } | undefined {
     const kind = this.inputs.sensitivity.kindOf(name, field ?? {});
     const byName = kind ? [`${KIND_WORDS[kind]} field by name`] : [];
     const isPrimaryKey = field?.primaryKey || (!hasPrimaryKey && looksLikePrimaryKey(name));
     if (isPrimaryKey) {
       if (update) return { reasons: ['primary key: writing it on an existing record moves or overwrites a row'], strength: 'contract' };
-      if (this.keyedBy(name)) return { reasons: ['primary key of a store keyed by it: a chosen value overwrites another record'], strength: 'contract' };
+      if (this.keyedBy(name, kindOfModel)) return { reasons: ['primary key of a store keyed by it: a chosen value overwrites another record'], strength: 'contract' };
       return { reasons: ['primary key chosen by the client on create (medium: the store is not keyed by it)'], strength: 'weak-name', createKey: true };
     }
     const record = model ? this.byModel.get(model)?.get(name) : undefined;
@@ -155,11 +155,16 @@ export class Contract {
     }
     if (kind === 'credential' && isPasswordInput(name) && !update) return undefined;
     if (kind) return { reasons: byName, strength: STRONG_KINDS.has(kind) ? 'strong-name' : 'weak-name' };
-    // a model whose explicit client paths are known: a field none of them writes is the server's to set
-    if (clientFields.size >= 2 && writable.some((w) => clientFields.has(w)) && !name.startsWith('_')) {
-      return { reasons: [`written by no client path (clients write ${[...clientFields].sort().join(', ')})`], strength: 'weak-name' };
-    }
-    return undefined;
+    const unwritten = model && field ? this.noClientPath(model, field) : undefined;
+    return unwritten ? { reasons: unwritten.reasons.map(reasonText), strength: 'weak-name' } : undefined;
+  }
+
+  /** On a model whose explicit client writes are known (two fields or more), a field none of them writes is the server's to set. */
+  private noClientPath(model: string, field: ModelField): FieldContract | undefined {
+    if (field.primaryKey || field.name.startsWith('_') || this.byModel.get(model)?.has(field.name) || this.inputs.sensitivity.kindOf(field.name, field)) return undefined;
+    const clientFields = this.clientFields(model);
+    if (clientFields.size < 2) return undefined;
+    return { owner: 'server', reasons: [{ text: `written by no client path (clients write ${[...clientFields].sort().join(', ')})` }] };
   }
 
   /** Fields the app's explicit, non-admin paths write from the request. */
@@ -183,14 +188,15 @@ export class Contract {
     if (hit.kind === 'schema-load') return /instance\s*=/.test(hit.sinkText);
     const fn = this.inputs.project.functions.get(hit.functionName);
     if (!fn || !hit.model) return true;
+    if (fn.def.name === '__init__') return false;
     const body = fn.module.source.slice(fn.def.s, fn.def.e);
     const target = hit.targetText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return !new RegExp(`(^|[^\\w.])${target}\\s*=\\s*(\\w+\\.)*${hit.model.name}\\s*\\(`).test(body);
   }
 
-  /** A store indexed by this field (`STORE[item.id] = item`, `session.merge(obj)`): a create with a chosen key replaces a record. */
-  private keyedBy(field: string): boolean {
-    const index = new RegExp(`\\[\\s*\\w+(\\.${field}|\\[["']${field}["']\\])\\s*\\]\\s*=|\\.merge\\(`);
+  /** A store indexed by this field: a dict of plain objects (`STORE[item.id] = item`), or a SQLAlchemy `session.merge(obj)` upsert. */
+  private keyedBy(field: string, kind: ModelInfo['kind']): boolean {
+    const index = kind === 'sqlalchemy' ? /\.merge\(/ : new RegExp(`\\[\\s*\\w+(\\.${field}|\\[["']${field}["']\\])\\s*\\]\\s*=`);
     return this.sources.some((s) => index.test(s));
   }
 }
