@@ -35,7 +35,7 @@ const RULES: [FieldKind, RegExp][] = [
   ['privilege', /^(is_?admin|admin|is_?superuser|superuser|is_?staff|staff|roles?|user_?roles?|permissions?|perms|scopes?|groups?|tier|plan|privileges?|is_?owner|access_?level|level|is_?moderator|capabilities)$/],
   ['credential', /(^|_)(api_?key|key|secret|password|passwd|pwd|hash|salt)(_|$)|_key$|token|^password|^secret|credentials?|^otp|mfa_secret/],
   ['ownership', /^(id|uuid|pk|owner(_?id)?|user_?id|tenant_?id|account_?id|org(anization)?_?id|company_?id|customer_?id|created_?by|updated_?by|author_?id)$/],
-  ['limit', /(^|_)(rate_?limit|quota|credit_?limit)($|_)|_limit$|^max_\w+|^limit$/],
+  ['limit', /(^|_)(rate_?limit|quota|credit_?limit)($|_)|_limit$|^max_\w+/],
   ['money', /(^|_)(amount|price|cost|balance|credits?|discount|fee|fees|total|subtotal|tax|salary|payout|refund(ed)?|wallet|cents)($|_)|_cents$/],
   ['state', /^(is_|has_)?(status|state|approved|verified|email_?verified|confirmed\w*|published|featured|locked|banned|suspended|blocked|disabled|deleted|archived|flagged|enabled|active|activated|paid|settled|trusted|internal|moderator)$|^can_\w+$|^deleted\w*|^debug\w*|^confirmed\w*/],
   ['reputation', /^(score|karma|reputation|rating|rank|ranking|points|trust_?score|stars|votes?|upvotes|downvotes|likes?|followers|\w+_count|\w+_score)$/],

@@ -3,7 +3,7 @@
 import type { Expr, FunctionDef, ModuleIR, Stmt } from '../python/ir.js';
 import { positionOf } from '../python/positions.js';
 import { childBodies, type ClassInfo, type ProjectIndex } from '../semantic/project.js';
-import { Origins, ORIGIN_WORDS, returnsPrincipal, SERVER_ORIGINS, type Origin } from './origin.js';
+import { Origins, ORIGIN_WORDS, returnsPrincipal, SERVER_ORIGINS, WEAK_ORIGINS, type Origin } from './origin.js';
 import { forEachExpr } from './walk.js';
 
 export type EvidenceKind = 'assigned' | 'scoped' | 'schema' | 'list' | 'openapi';
@@ -37,6 +37,9 @@ const NOT_APPLICATION = /(^|\/)(tests?|testing|migrations|alembic|fixtures|seeds
 const ADMIN_DECORATOR = /admin|superuser|staff|roles?_(required|accepted)|permission_required|require_role|requires_role/i;
 const ADMIN_CHECK = /\b(is_admin|is_superuser|is_staff|admin)\b|role\s*(!=|==|not in|in)/;
 const MODEL_GETTERS = new Set(['query', 'get', 'get_or_404', 'first_or_404', 'one_or_404', 'select', 'execute', 'scalars', 'scalar', 'session_get']);
+/** `Model.create(name=...)` and `record.update(name=...)`: the CRUD-mixin spellings of a constructor and of attribute writes. */
+const CREATE_METHODS = new Set(['create', 'get_or_create', 'new', 'build', 'create_or_update']);
+const UPDATE_METHODS = new Set(['update', 'set', 'patch', 'assign', 'update_fields']);
 const ALLOW_NAME = /allow|permit|editable|updatable|updateable|writable|writeable|mutable|whitelist|safe_fields|client_fields|accepted|user_fields|public_fields|input_fields|create_fields|update_fields/i;
 const DENY_NAME = /deny|block|forbid|protect|read_?only|immutable|blacklist|private|internal|server_|restricted|exclude|sensitive|reserved|hidden/i;
 const INPUT_SCHEMA = /(Create|Update|Input|In|Request|Payload|Patch|Write|Edit|New|Register|Signup|SignUp|Load)(Schema|Model|Body|Form)?$/;
@@ -50,9 +53,8 @@ export class EvidenceCollector {
 
   /** Walks the given modules (their whole bodies: functions, methods, module code). */
   collect(modules: ModuleIR[]): Evidence[] {
-    const application = modules.filter((m) => !NOT_APPLICATION.test(m.path));
-    for (const module of application) this.indexFunctions(module.body);
-    for (const module of application) {
+    for (const module of modules) this.indexFunctions(module.body);
+    for (const module of modules) {
       this.project.load(module);
       this.walkBody(module, module.body, undefined, undefined);
       this.constantLists(module, module.body, undefined);
@@ -100,8 +102,10 @@ export class EvidenceCollector {
     const origins = new Origins(fn, this.isPrincipalFunction);
     const locals = this.modelLocals(module, fn, selfModel);
     const adminOnly = isAdminOnly(module, fn);
-    // a constant counts where clients are served (a default on create), not in a seed or setup function
-    const serves = /\brequest\b/.test(module.source.slice(fn.s, fn.e)) || fn.decorators.some((d) => /\.(route|get|post|put|patch)\b/.test(module.source.slice(d.s, d.e)));
+    // a constant or derived value counts beside the client's own writes to the same model (a default on create),
+    // not in a seed or setup function that writes nothing from the request
+    const weak: Evidence[] = [];
+    const clientModels = new Set<string>();
     const modelOf = (expr: Expr): string | undefined => {
       if (expr.t === 'name' && locals.has(expr.id)) return locals.get(expr.id);
       return undefined;
@@ -110,14 +114,19 @@ export class EvidenceCollector {
     const record = (model: string, field: string, origin: Origin, node: { s: number }) => {
       if (!this.lookup.fieldsOf(model).has(field)) return;
       if (origin === 'request') {
+        clientModels.add(model);
         this.add({ model, field, owner: 'client', kind: 'assigned', origin, adminOnly, text: adminOnly ? `written from the request only by the admin-only ${fn.name}` : 'written from the request', ...at(node) });
-      } else if (SERVER_ORIGINS.has(origin) && (origin !== 'constant' || serves)) {
-        this.add({ model, field, owner: 'server', kind: 'assigned', origin, text: `set by the server from ${ORIGIN_WORDS[origin]}`, ...at(node) });
+      } else if (SERVER_ORIGINS.has(origin)) {
+        const e: Evidence = { model, field, owner: 'server', kind: 'assigned', origin, text: `set by the server from ${ORIGIN_WORDS[origin]}`, ...at(node) };
+        if (WEAK_ORIGINS.has(origin)) weak.push(e);
+        else this.add(e);
       }
     };
     forEachExpr(fn.body, (expr, stmt) => {
       if (expr.t === 'call') {
-        const model = this.lookup.modelNamed(module, expr.fn);
+        const model = this.lookup.modelNamed(module, expr.fn)
+          ?? (expr.fn.t === 'attr' && CREATE_METHODS.has(expr.fn.name) ? this.lookup.modelNamed(module, expr.fn.obj) : undefined)
+          ?? (expr.fn.t === 'attr' && UPDATE_METHODS.has(expr.fn.name) ? modelOf(expr.fn.obj) : undefined);
         if (model) for (const arg of expr.args) if (arg.name) record(model, arg.name, origins.of(arg.value), arg.value);
         if (expr.fn.t === 'attr' && expr.fn.name === 'filter_by') {
           const scoped = this.chainModel(module, expr.fn.obj, modelOf);
@@ -138,6 +147,7 @@ export class EvidenceCollector {
         }
       }
     });
+    for (const e of weak) if (clientModels.has(e.model)) this.add(e);
     this.walkBody(module, fn.body, fn, undefined);
   }
 
@@ -229,7 +239,7 @@ export class EvidenceCollector {
   schemaEvidence(cls: ClassInfo, model: string, declared: { name: string; dumpOnly: boolean }[], metaServer: { list: string; names: string[] }[]): void {
     const line = positionOf(cls.module.lineStarts, cls.def.nameOffset).line;
     const where = { path: cls.module.path, line };
-    if (NOT_APPLICATION.test(cls.module.path)) return;
+    if (!isApplicationCode(cls.module.path)) return;
     const fields = this.lookup.fieldsOf(model);
     for (const d of declared) {
       if (!fields.has(d.name)) continue;
@@ -249,6 +259,11 @@ export class EvidenceCollector {
   private add(e: Evidence): void {
     this.evidence.push(e);
   }
+}
+
+/** Tests, fixtures, migrations and seed scripts are not the application: what they set says nothing of the contract. */
+export function isApplicationCode(path: string): boolean {
+  return !NOT_APPLICATION.test(path);
 }
 
 /** An endpoint only administrators reach: an admin decorator, or an admin check that ends it early. */

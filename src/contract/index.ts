@@ -11,7 +11,8 @@ import type { ClassInfo, ProjectIndex } from '../semantic/project.js';
 import { confidenceOf, type FieldEvidence } from '../analysis/confidence.js';
 import type { SinkHit } from '../analysis/hits.js';
 import { isPasswordInput, KIND_WORDS, looksLikePrimaryKey, type FieldKind, type Sensitivity } from '../analysis/sensitivity.js';
-import { EvidenceCollector, stringItems, type Evidence, type ModelLookup } from './evidence.js';
+import { WEAK_ORIGINS } from './origin.js';
+import { EvidenceCollector, isApplicationCode, stringItems, type Evidence, type ModelLookup } from './evidence.js';
 import { openapiReadOnly } from './openapi.js';
 
 export interface ContractInputs {
@@ -144,9 +145,12 @@ export class Contract {
     }
     const record = model ? this.byModel.get(model)?.get(name) : undefined;
     const owner = record && ownerOf(record);
+    // a column that identifies or scopes the caller (`filter_by(username=identity)`) is chosen once, on create
+    if (owner === 'server' && !update && record!.client.length > 0 && record!.server.every((e) => e.kind === 'scoped' || WEAK_ORIGINS.has(e.origin!))) return undefined;
     if (owner === 'server') {
       const contract = this.fieldContract(model!, name)!;
-      return { reasons: [...contract.reasons.map(reasonText), ...byName], strength: 'contract' };
+      const weakOnly = record!.server.every((e) => e.origin !== undefined && WEAK_ORIGINS.has(e.origin)) && record!.admin.length === 0;
+      return { reasons: [...contract.reasons.map(reasonText), ...byName], strength: weakOnly && !kind ? 'weak-name' : 'contract' };
     }
     if (owner === 'client') {
       // the app lets clients write it elsewhere: within the contract, unless its name says privilege or secret
@@ -206,8 +210,9 @@ export function inferContract(inputs: ContractInputs): Contract {
   const { project, engine, catalog } = inputs;
   const known = catalog.all().filter((m) => m.kind === 'sqlalchemy');
   const names = known.map((m) => m.name.replace(/[^\w]/g, ''));
-  const mentions = names.length > 0 ? new RegExp(`\\b(${names.join('|')})\\b|dump_only|read_only|readOnly`) : /dump_only|read_only|readOnly/;
-  const modules = [...project.modules.values()].filter((m) => m.entry || mentions.test(m.source));
+  // beyond entry code, only modules that construct a model or declare schemas and field lists are read
+  const mentions = new RegExp(`${names.length > 0 ? `\\b(${names.join('|')})(\\.\\w+)?\\(|` : ''}dump_only|read_only|readOnly|_FIELDS\\s*=`);
+  const modules = [...project.modules.values()].filter((m) => isApplicationCode(m.path) && (m.entry || mentions.test(m.source)));
   for (const m of modules) project.load(m);
   const models = new Map<string, ModelInfo>();
   for (const info of catalog.all()) if (info.kind === 'sqlalchemy' || info.kind === 'class') models.set(info.qualifiedName, info);
@@ -286,7 +291,7 @@ function modelByName(models: ModelInfo[], name: string): string | undefined {
 
 /** Server evidence that is not a mere constant outweighs a client write; a constant (a default) does not. */
 function ownerOf(record: FieldRecord): 'server' | 'client' | undefined {
-  if (record.server.some((e) => e.origin !== 'constant')) return 'server';
+  if (record.server.some((e) => !e.origin || !WEAK_ORIGINS.has(e.origin))) return 'server';
   if (record.client.length > 0) return 'client';
   if (record.server.length > 0 || record.admin.length > 0) return 'server';
   return undefined;

@@ -7,6 +7,8 @@ export type Origin = 'request' | 'principal' | 'generated' | 'clock' | 'constant
 
 /** Origins that say "the server chose this value". */
 export const SERVER_ORIGINS: ReadonlySet<Origin> = new Set(['principal', 'generated', 'clock', 'constant', 'computed']);
+/** Server origins that read as a default or a derived value, not as "only the server may set this": a client write outweighs them. */
+export const WEAK_ORIGINS: ReadonlySet<Origin> = new Set(['constant', 'computed']);
 
 export const ORIGIN_WORDS: Record<Origin, string> = {
   request: 'the request',
@@ -28,13 +30,22 @@ const CLOCK_CALL = /^(utcnow|now|today|time|monotonic|current_timestamp|localtim
 const PASS_THROUGH = /^(str|int|float|bool|Decimal|strip|lower|upper|title|get|pop|getlist|copy|dict|list|set|tuple|sorted|bleach|clean|escape|parse|fromisoformat|strptime|loads)$/;
 const REQUEST_PARAM = /^(data|payload|body|json_data|json_body|req_data|request_data|params|form_data|values|attrs|fields|changes|updates|patch|raw|incoming)$/;
 
+/** Decorators that pass the parsed request to the view as arguments (webargs, flask-smorest, apiflask, flask-pydantic). */
+const INJECTS_REQUEST = /^(use_kwargs|use_args|arguments|input|validate|validate_json|expects_json|body|parse_args|accepts)$/;
+
+function calleeName(expr: Expr): string {
+  const callee = expr.t === 'call' ? expr.fn : expr;
+  return callee.t === 'name' ? callee.id : callee.t === 'attr' ? callee.name : '';
+}
+
 /** Origins of the names a function binds, joined in statement order; answers `of(expr)` for any expression in it. */
 export class Origins {
   private readonly env = new Map<string, Origin>();
 
   constructor(fn: FunctionDef | undefined, private readonly principalFunctions: (name: string) => boolean) {
     if (!fn) return;
-    for (const p of fn.params) if (REQUEST_PARAM.test(p.name)) this.env.set(p.name, 'request');
+    const injected = fn.decorators.some((d) => INJECTS_REQUEST.test(calleeName(d)));
+    for (const p of fn.params) if (REQUEST_PARAM.test(p.name) || (injected && p.name !== 'self')) this.env.set(p.name, 'request');
     this.bind(fn.body);
   }
 
