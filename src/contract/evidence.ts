@@ -46,6 +46,8 @@ const INPUT_SCHEMA = /(Create|Update|Input|In|Request|Payload|Patch|Write|Edit|N
 
 export class EvidenceCollector {
   readonly evidence: Evidence[] = [];
+  /** Models a schema of the app describes: their client contract is that schema, not the explicit writes alone. */
+  readonly described = new Set<string>();
   private readonly principalCache = new Map<string, boolean>();
   private readonly functionsByName = new Map<string, FunctionDef[]>();
 
@@ -236,10 +238,11 @@ export class EvidenceCollector {
   }
 
   /** marshmallow and pydantic classes: `dump_only` and `Meta.dump_only`/`exclude` are the server's; an input schema's fields are the client's. */
-  schemaEvidence(cls: ClassInfo, model: string, declared: { name: string; dumpOnly: boolean }[], metaServer: { list: string; names: string[] }[]): void {
+  schemaEvidence(cls: ClassInfo, model: string, declared: { name: string; dumpOnly: boolean }[], metaServer: { list: string; names: string[] }[], loaded: boolean): void {
     const line = positionOf(cls.module.lineStarts, cls.def.nameOffset).line;
     const where = { path: cls.module.path, line };
     if (!isApplicationCode(cls.module.path)) return;
+    if (loaded) this.described.add(model);
     const fields = this.lookup.fieldsOf(model);
     for (const d of declared) {
       if (!fields.has(d.name)) continue;
@@ -267,7 +270,7 @@ export function isApplicationCode(path: string): boolean {
 }
 
 /** An endpoint only administrators reach: an admin decorator, or an admin check that ends it early. */
-function isAdminOnly(module: ModuleIR, fn: FunctionDef): boolean {
+export function isAdminOnly(module: ModuleIR, fn: FunctionDef): boolean {
   if (fn.decorators.some((d) => { const callee = d.t === 'call' ? d.fn : d; return ADMIN_DECORATOR.test(module.source.slice(callee.s, callee.e)); })) return true;
   return fn.body.slice(0, 4).some((stmt) => stmt.t === 'if' && ADMIN_CHECK.test(module.source.slice(stmt.test.s, stmt.test.e)) && stmt.body.some((s) => s.t === 'raise' || s.t === 'return' || (s.t === 'expr' && s.value.t === 'call' && /abort/.test(module.source.slice(s.value.s, s.value.e)))));
 }

@@ -12,7 +12,7 @@ import { confidenceOf, type FieldEvidence } from '../analysis/confidence.js';
 import type { SinkHit } from '../analysis/hits.js';
 import { isPasswordInput, KIND_WORDS, looksLikePrimaryKey, type FieldKind, type Sensitivity } from '../analysis/sensitivity.js';
 import { WEAK_ORIGINS } from './origin.js';
-import { EvidenceCollector, isApplicationCode, stringItems, type Evidence, type ModelLookup } from './evidence.js';
+import { EvidenceCollector, isAdminOnly, isApplicationCode, stringItems, type Evidence, type ModelLookup } from './evidence.js';
 import { openapiReadOnly } from './openapi.js';
 
 export interface ContractInputs {
@@ -48,7 +48,7 @@ export class Contract {
   private readonly annotated = new WeakSet<ModelInfo>();
   private readonly sources: string[];
 
-  constructor(private readonly inputs: ContractInputs, evidence: Evidence[], modules: ModuleIR[]) {
+  constructor(private readonly inputs: ContractInputs, evidence: Evidence[], modules: ModuleIR[], private readonly described: ReadonlySet<string>) {
     for (const e of evidence) {
       const fields = this.byModel.get(e.model) ?? new Map<string, FieldRecord>();
       this.byModel.set(e.model, fields);
@@ -116,11 +116,14 @@ export class Contract {
     const model = this.contractModelOf(hit.model);
     const update = this.isUpdate(hit);
     const hasPrimaryKey = hit.model.fields.some((f) => f.primaryKey);
+    const handler = this.inputs.project.functions.get(hit.endpoint?.handler ?? hit.functionName);
+    // an administrator's own endpoint may set what the server owns: there, only names still count
+    const byAdmin = handler ? isAdminOnly(handler.module, handler.def) : false;
     const createKeys: Record<string, string[]> = {};
     for (const name of writable) {
       const field = hit.model.fields.find((f) => f.name === name);
       const verdict = this.fieldVerdict(name, field, hit.model.kind, model, update, hasPrimaryKey);
-      if (!verdict) continue;
+      if (!verdict || (byAdmin && verdict.strength !== 'strong-name' && !this.inputs.sensitivity.kindOf(name, field ?? {}) && !field?.primaryKey)) continue;
       if (verdict.createKey) createKeys[name] = verdict.reasons;
       else {
         fieldReasons[name] = verdict.reasons;
@@ -163,12 +166,22 @@ export class Contract {
     return unwritten ? { reasons: unwritten.reasons.map(reasonText), strength: 'weak-name' } : undefined;
   }
 
-  /** On a model whose explicit client writes are known (two fields or more), a field none of them writes is the server's to set. */
+  /** On a model whose explicit client writes are known (two fields or more) and no schema describes, a field none of them writes is the server's to set. */
   private noClientPath(model: string, field: ModelField): FieldContract | undefined {
-    if (field.primaryKey || field.name.startsWith('_') || this.byModel.get(model)?.has(field.name) || this.inputs.sensitivity.kindOf(field.name, field)) return undefined;
-    const clientFields = this.clientFields(model);
-    if (clientFields.size < 2) return undefined;
+    const family = this.withBases(model);
+    if (family.some((m) => this.described.has(m)) || field.primaryKey || field.name.startsWith('_') || this.byModel.get(model)?.has(field.name) || this.inputs.sensitivity.kindOf(field.name, field)) return undefined;
+    const clientFields = new Set(family.flatMap((m) => [...this.clientFields(m)]));
+    if (clientFields.size < 2 || family.some((m) => this.byModel.get(m)?.has(field.name))) return undefined;
     return { owner: 'server', reasons: [{ text: `written by no client path (clients write ${[...clientFields].sort().join(', ')})` }] };
+  }
+
+  /** A model and the project classes it derives from (a polymorphic `Admins(Users)` shares its base's contract). */
+  private withBases(model: string, seen = new Set<string>()): string[] {
+    if (seen.has(model)) return [];
+    seen.add(model);
+    const cls = this.inputs.project.classes.get(model);
+    const bases = cls ? cls.def.bases.filter((b) => !b.name).flatMap((b) => classesOf(this.inputs.engine.evaluateInModule(cls.module.name, b.value))) : [];
+    return [model, ...bases.flatMap((b) => this.withBases(b, seen))];
   }
 
   /** Fields the app's explicit, non-admin paths write from the request. */
@@ -233,7 +246,7 @@ export function inferContract(inputs: ContractInputs): Contract {
   const collector = new EvidenceCollector(project, lookup);
   collector.collect(modules);
   collectSchemaEvidence(inputs, collector, [...models.values()], modules);
-  const contract = new Contract(inputs, collector.evidence, modules);
+  const contract = new Contract(inputs, collector.evidence, modules, collector.described);
   for (const info of catalog.all()) contract.annotate(info);
   return contract;
 }
@@ -257,7 +270,8 @@ function collectSchemaEvidence(inputs: ContractInputs, collector: EvidenceCollec
       const names = stringItems(stmt.value);
       if (names && /^(dump_only|read_only|read_only_fields|exclude)$/.test(list)) metaServer.push({ list: list === 'exclude' ? 'excluded' : list, names });
     }
-    collector.schemaEvidence(cls, model, declared, metaServer);
+    const loaded = modules.some((m) => m.source.includes(`${cls.def.name}(`) && /\.load\(|\.parse_obj\(|\.model_validate\(|\*\*/.test(m.source));
+    collector.schemaEvidence(cls, model, declared, metaServer, loaded || pydantic !== undefined);
   }
   for (const found of openapiReadOnly(modules)) {
     const model = modelByName(models, stripSchemaSuffix(found.schema));
