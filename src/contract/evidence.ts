@@ -120,7 +120,8 @@ export class EvidenceCollector {
         this.add({ model, field, owner: 'client', kind: 'assigned', origin, adminOnly, text: adminOnly ? `written from the request only by the admin-only ${fn.name}` : 'written from the request', ...at(node) });
       } else if (SERVER_ORIGINS.has(origin)) {
         const e: Evidence = { model, field, owner: 'server', kind: 'assigned', origin, text: `set by the server from ${ORIGIN_WORDS[origin]}`, ...at(node) };
-        if (WEAK_ORIGINS.has(origin)) weak.push(e);
+        // a model's own method computing a field from its state (a counter, a total) is server logic
+        if (WEAK_ORIGINS.has(origin) && !(selfModel && origin === 'computed')) weak.push(e);
         else this.add(e);
       }
     };
