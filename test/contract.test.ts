@@ -96,3 +96,30 @@ test('classifier: broadened kinds by name, camelCase read as snake_case, user li
     ['status', '-'], ['title', '-'],
   ]);
 });
+
+test('origins: the request, the caller, generated values, the clock and constants, as real views spell them', async () => {
+  const { parsePython } = await import('../src/python/parse.js');
+  const { lowerModule } = await import('../src/python/lower.js');
+  const { Origins } = await import('../src/contract/origin.js');
+  const source = [
+    'def view(key_id):',
+    '    body = request.get_json()',
+    '    form = SignupForm()',
+    '    record = ApiKey.query.filter_by(key=request.headers.get("X-API-Key")).first()',
+    '    x = (',
+    '        body.get("name"), int(body["qty"]), form.email.data, g.tenant.id, current_user.id, flask_login.current_user.id,',
+    '        record.owner_id, str(uuid.uuid4()), secrets.token_hex(16), generate_password_hash(body["pw"]),',
+    '        datetime.utcnow(), time_utcnow(), "api", None, price * 2, key_id, helper(),',
+    '    )',
+  ].join('\n');
+  const [def] = lowerModule(parsePython(source).tree);
+  assert.ok(def?.t === 'def');
+  const origins = new Origins(def.fn, () => false);
+  const tuple = def.fn.body.at(-1)!;
+  assert.ok(tuple.t === 'assign' && tuple.value.t === 'seq');
+  assert.deepEqual(tuple.value.items.map((e) => origins.of(e)), [
+    'request', 'request', 'request', 'principal', 'principal', 'principal',
+    'principal', 'generated', 'generated', 'generated',
+    'clock', 'clock', 'constant', 'constant', 'computed', 'unknown', 'unknown',
+  ]);
+});

@@ -26,7 +26,9 @@ const REQUEST_PRINCIPAL = /^(user|principal|api_key|apikey|key|client|tenant|acc
 const PRINCIPAL_NAMES = /^(current_user|current_identity|current_tenant|current_account|current_org|current_partner|current_client|current_key|current_api_key|g)$/;
 const PRINCIPAL_CALL = /^(get_jwt_identity|get_current_\w+|current_\w+|_?get_current_user|get_jwt|verify_jwt_in_request|authenticated_\w+|_?authenticate\w*|_?lookup_(api_)?key|_?load_(api_)?key|_?resolve_(api_)?key|_?require_(api_)?key)$/;
 const GENERATED_CALL = /^(token_hex|token_urlsafe|token_bytes|urandom|uuid[14]|uuid|getrandbits|randbits|gen_salt|generate_password_hash|hashpw|hash_password|make_password|encrypt|hexdigest|digest|sha256|sha1|md5|blake2b|generate_\w*(key|token|secret|id|code)\w*|new_\w*(key|token|secret)\w*|create_\w*(token|key|secret)\w*|random_\w+|randint|choice|choices|hash)$/;
-const CLOCK_CALL = /^(utcnow|now|today|time|monotonic|current_timestamp|localtime|gmtime)$/;
+const CLOCK_CALL = /(^|_)(utcnow|now|today)$|^(time|monotonic|current_timestamp|localtime|gmtime|timestamp_now)$/;
+/** A WTForms/Flask-WTF form instantiated in a view holds what the client posted. */
+const FORM_CLASS = /^[A-Z]\w*Form$/;
 const PASS_THROUGH = /^(str|int|float|bool|Decimal|strip|lower|upper|title|get|pop|getlist|copy|dict|list|set|tuple|sorted|bleach|clean|escape|parse|fromisoformat|strptime|loads)$/;
 const REQUEST_PARAM = /^(data|payload|body|json_data|json_body|req_data|request_data|params|form_data|values|attrs|fields|changes|updates|patch|raw|incoming)$/;
 
@@ -122,6 +124,9 @@ export class Origins {
       return 'unknown';
     }
     if (expr.obj.t === 'name' && (expr.obj.id === 'datetime' || expr.obj.id === 'date') && expr.name === 'max') return 'constant';
+    // `flask_login.current_user.id`, `flask.g.user`
+    if (expr.name !== 'g' && PRINCIPAL_NAMES.test(expr.name)) return 'principal';
+    if (expr.obj.t === 'name' && expr.obj.id === 'flask' && expr.name === 'g') return 'principal';
     return this.passThrough(this.of(expr.obj));
   }
 
@@ -130,6 +135,7 @@ export class Origins {
     if (GENERATED_CALL.test(name)) return 'generated';
     if (CLOCK_CALL.test(name)) return 'clock';
     if (PRINCIPAL_CALL.test(name) || (call.fn.t === 'name' && this.principalFunctions(name))) return 'principal';
+    if (FORM_CLASS.test(name)) return 'request';
     const args = call.args.map((a) => this.of(a.value));
     if (call.fn.t === 'attr') {
       const receiver = this.of(call.fn.obj);
@@ -141,7 +147,8 @@ export class Origins {
     }
     if (args.includes('header')) return 'principal';
     if (call.fn.t === 'attr') return 'unknown';
-    if (PASS_THROUGH.test(name) && args.length > 0) return args.includes('request') ? 'request' : args[0] === 'constant' ? 'constant' : this.passThrough(args[0]!);
+    // `str(uuid4())`, `int(data["qty"])`: a conversion keeps where its argument came from
+    if (PASS_THROUGH.test(name) && args.length > 0) return args.includes('request') ? 'request' : args[0]!;
     return 'unknown';
   }
 
