@@ -37,7 +37,7 @@ const RULES: [FieldKind, RegExp][] = [
   ['ownership', /^(id|uuid|pk|owner(_?id)?|user_?id|tenant_?id|account_?id|org(anization)?_?id|company_?id|customer_?id|created_?by|updated_?by|author_?id)$/],
   ['limit', /(^|_)(rate_?limit|quota|credit_?limit)($|_)|_limit$|^max_\w+/],
   ['money', /(^|_)(amount|price|cost|balance|credits?|discount|fee|fees|total|subtotal|tax|salary|payout|refund(ed)?|wallet|cents)($|_)|_cents$/],
-  ['state', /^(is_|has_)?(status|state|approved|verified|email_?verified|confirmed\w*|published|featured|locked|banned|suspended|blocked|disabled|deleted|archived|flagged|enabled|active|activated|paid|settled|trusted|internal|moderator)$|^can_\w+$|^deleted\w*|^debug\w*|^confirmed\w*/],
+  ['state', /^(is_|has_)?(status|state|approved|verified|email_?verified|confirmed\w*|published|featured|locked|banned|suspended|blocked|disabled|deleted|archived|flagged|enabled|active|activated|paid|settled|trusted|internal|moderator)$|^(is|has|can)_\w+$|_(locked|enabled|verified|approved|trusted|internal|banned|suspended|featured|published|flagged|status|state)$|^deleted\w*|^debug\w*|^confirmed\w*/],
   ['reputation', /^(score|karma|reputation|rating|rank|ranking|points|trust_?score|stars|votes?|upvotes|downvotes|likes?|followers|\w+_count|\w+_score)$/],
   ['date', /_(at|on|date)$|^date_\w+|^last_\w+|^expires?(_\w+)?$|^expiry$|^timestamp$/],
   ['reference', /_id$|_uuid$/],
