@@ -58,7 +58,7 @@ export class EvidenceCollector {
     for (const module of modules) this.indexFunctions(module.body);
     for (const module of modules) {
       this.project.load(module);
-      this.walkBody(module, module.body, undefined, undefined);
+      this.walkBody(module, module.body, undefined);
       this.constantLists(module, module.body, undefined);
     }
     return this.evidence;
@@ -85,11 +85,11 @@ export class EvidenceCollector {
     return result;
   };
 
-  private walkBody(module: ModuleIR, body: Stmt[], fn: FunctionDef | undefined, selfModel: string | undefined): void {
+  private walkBody(module: ModuleIR, body: Stmt[], selfModel: string | undefined): void {
     for (const stmt of body) {
       if (stmt.t === 'def') this.walkFunction(module, stmt.fn, selfModel);
       else if (stmt.t === 'class') this.walkClass(module, stmt);
-      else for (const child of childBodies(stmt)) this.walkBody(module, child, fn, selfModel);
+      else for (const child of childBodies(stmt)) this.walkBody(module, child, selfModel);
     }
   }
 
@@ -97,7 +97,7 @@ export class EvidenceCollector {
     const info = this.project.definitions.get(stmt) as ClassInfo | undefined;
     const model = info && this.lookup.models().includes(info.qname) ? info.qname : undefined;
     this.constantLists(module, stmt.cls.body, model);
-    this.walkBody(module, stmt.cls.body, undefined, model);
+    this.walkBody(module, stmt.cls.body, model);
   }
 
   private walkFunction(module: ModuleIR, fn: FunctionDef, selfModel: string | undefined): void {
@@ -151,7 +151,7 @@ export class EvidenceCollector {
       }
     });
     for (const e of weak) if (clientModels.has(e.model)) this.add(e);
-    this.walkBody(module, fn.body, fn, undefined);
+    this.walkBody(module, fn.body, undefined);
   }
 
   /** A column compared with, or filtered by, the caller's identity scopes records to their owner. */
