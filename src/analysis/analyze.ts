@@ -36,6 +36,7 @@ import { fixFor } from '../fix/edits.js';
 import type { SinkHit, SinkKind } from './hits.js';
 import { ModelCatalog } from './models.js';
 import { Sensitivity } from './sensitivity.js';
+import { inferContract, type Contract } from '../contract/index.js';
 
 export interface AnalysisOptions {
   sensitive?: readonly string[];
@@ -112,6 +113,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   engine.settle();
 
   const catalog = new ModelCatalog(engine, sqlalchemy, marshmallow, pydantic, sensitivity);
+  const contract = inferContract({ project, engine, catalog, marshmallow, pydantic, sensitivity });
   const auth = new AuthResolver(engine, options.apiKeyDecorators);
   const routes: { endpoint: Endpoint; handler: FunctionInfo }[] = [];
   const discovered = [...discoverRoutes(engine), ...connexion.routes];
@@ -134,7 +136,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     const hit = toHit(record, endpoint, catalog, sensitivity, modules);
     if (!hit) return;
     const module = modules.find((m) => m.path === hit.location.path)!;
-    const finding = toFinding(hit, sensitivity, fixFor(hit, module.source, module.lineStarts));
+    const finding = toFinding(hit, contract, fixFor(hit, module.source, module.lineStarts));
     if (!finding) return;
     const key = `${finding.rule}:${finding.path}:${finding.line}:${finding.endpoint?.methods.join(',')}:${finding.endpoint?.rule}:${finding.model}`;
     const existing = findings.get(key);
@@ -143,6 +145,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
       return;
     }
     existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
+    existing.fieldReasons = { ...finding.fieldReasons, ...existing.fieldReasons };
     if (finding.related) existing.related = unionSteps(existing.related ?? [], finding.related);
   };
 
@@ -166,7 +169,7 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   for (const { record, endpoint } of pending) {
     if (!record.call) continue;
     const hit = toHit(record, endpoint, catalog, sensitivity, modules);
-    if (!hit || !toFinding(hit, sensitivity, undefined)) continue;
+    if (!hit || !toFinding(hit, contract, undefined)) continue;
     const key = writeKey(record);
     callersOfWrite.set(key, (callersOfWrite.get(key) ?? new Set()).add(record.call.functionName));
   }
@@ -286,17 +289,15 @@ function traceStep(step: Step, modules: ModuleIR[]): TraceStep {
   return { path: step.path, line: pos.line, column: pos.column, note: step.note ?? (module ? codeText(module.source, { s: step.offset, e: step.end }) : '') };
 }
 
-function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined): Finding | undefined {
+function toFinding(hit: SinkHit, contract: Contract, fix: Fix | undefined): Finding | undefined {
   const rule = allRules.find((r) => r.claims(hit));
   if (!rule) return undefined;
   const writable = hit.model ? reachable(hit.keys, hit.model.fields.map((f) => f.name).filter((f) => !hit.overwritten?.includes(f))).sort() : [];
-  let fields: string[];
-  if (hit.kind === 'privilege-value') fields = [hit.field!];
-  else if (hit.model) fields = hit.model.fields.filter((f) => f.sensitive && writable.includes(f.name)).map((f) => f.name).sort();
-  else fields = hit.keys.kind === 'only' ? [...hit.keys.keys].filter((k) => sensitivity.classify(k)).sort() : [];
+  const judged = hit.kind === 'privilege-value' ? contract.judgeValue(hit) : contract.judge(hit, writable);
+  const fields = judged.fields;
   const unbounded = hit.keys.kind === 'any' || hit.keys.kind === 'anyBut';
   if (fields.length === 0 && !(unbounded && !hit.model)) return undefined;
-  const base: Severity = fields.length === 0 ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
+  const base: Severity = fields.length === 0 || judged.severity ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
   // behind an admin-only guard the caller is already trusted with more: one level lower
   const severity: Severity = hit.endpoint?.auth.adminOnly ? ({ critical: 'high', high: 'medium', medium: 'low', low: 'low' } as const)[base] : base;
   return {
@@ -321,6 +322,8 @@ function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined)
     remediation: remediationFor(hit, fields),
     ...(fix ? { fix } : {}),
     ...(hit.related ? { related: hit.related } : {}),
+    confidence: judged.confidence,
+    fieldReasons: judged.fieldReasons,
     fingerprint: fingerprint([rule.code, hit.location.path, hit.functionName, hit.sinkText, fields.join(','), describeKeySet(hit.keys)]),
   };
 }

@@ -39,14 +39,26 @@ export function classAttribute(cls: ClassInfo, name: string, engine: Engine, see
 }
 
 const basesCache = new WeakMap<ClassInfo, Value[]>();
+const basesInProgress = new WeakMap<ClassInfo, number>();
 
-/** The evaluated base classes of a project class (positional class arguments). */
+/**
+ * The evaluated base classes of a project class (positional class arguments). Reading a base can run its
+ * module, which can construct this very class: that inner read is answered too (module evaluation guards
+ * itself), but only a complete outermost answer is cached, so no class is fixed with bases read too early.
+ */
 export function classBases(cls: ClassInfo, engine: Engine): Value[] {
   const cached = basesCache.get(cls);
   if (cached) return cached;
-  basesCache.set(cls, []);
-  const bases = cls.def.bases.filter((b) => !b.name && !b.star).map((b) => engine.evaluateInModule(cls.module.name, b.value));
-  basesCache.set(cls, bases);
+  const depth = basesInProgress.get(cls) ?? 0;
+  if (depth >= 2) return [];
+  basesInProgress.set(cls, depth + 1);
+  let bases: Value[];
+  try {
+    bases = cls.def.bases.filter((b) => !b.name && !b.star).map((b) => engine.evaluateInModule(cls.module.name, b.value));
+  } finally {
+    basesInProgress.set(cls, depth);
+  }
+  if (depth === 0 && bases.every((b) => b.length > 0)) basesCache.set(cls, bases);
   return bases;
 }
 

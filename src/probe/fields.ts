@@ -1,6 +1,7 @@
-// Which properties the probe tries and which it leaves alone: the built-in dictionary, a name-based test for
+// Which properties the probe tries and which it leaves alone: the built-in dictionary, the scan's own classifier for
 // sensitive-looking keys a read returns, and the keys it never touches (primary keys; foreign keys and timestamps
 // of objects it did not create, unless --aggressive).
+import { looksLikePrimaryKey, Sensitivity } from '../analysis/sensitivity.js';
 import type { ModelField } from '../result.js';
 
 /** Properties worth trying on an endpoint no static finding describes. */
@@ -10,19 +11,21 @@ export const DICTIONARY = [
   'rate_limit', 'quota', 'verified', 'is_verified', 'email_verified', 'approved', 'status',
 ];
 
-const SENSITIVE_NAME = /(^|_)(is|has|can)_|admin|staff|superuser|role|permission|scope|privilege|tier|plan|credit|balance|quota|limit|api_?key|secret|token|password|owner|tenant|user_?id|debug|verified|approved|trusted|internal|locked|enabled/i;
+const classifier = new Sensitivity();
 
+/** The same test the scan applies to a model field's name (one classifier for scan and probe). */
 export function looksSensitive(name: string): boolean {
-  return SENSITIVE_NAME.test(name) || DICTIONARY.includes(name);
+  return classifier.classify(name) !== undefined;
 }
 
 export type FieldRole = 'primary-key' | 'foreign-key' | 'timestamp' | 'plain';
 
 /** What a key is, from the model the static scan resolved when there is one, else from its name. */
 export function fieldRole(name: string, model?: ModelField): FieldRole {
-  if (model?.primaryKey || name === 'id' || name === 'pk' || name === '_id') return 'primary-key';
-  if (model?.foreignKey || /(_id|Id)$/.test(name)) return 'foreign-key';
-  if (/(^|_)(created|updated|modified|deleted)(_at|_on)?$|_at$|^timestamp$|(At)$/.test(name)) return 'timestamp';
+  if (model?.primaryKey || looksLikePrimaryKey(name)) return 'primary-key';
+  const kind = classifier.kindOf(name, model ?? {});
+  if (model?.foreignKey || kind === 'reference' || (kind === 'ownership' && /_?id$/i.test(name))) return 'foreign-key';
+  if (kind === 'date' || /^(created|updated|modified|deleted)$/.test(name)) return 'timestamp';
   return 'plain';
 }
 

@@ -1,0 +1,73 @@
+// Visits every expression of a statement list (not entering nested function or class bodies), with the statement holding it.
+import type { Expr, Stmt } from '../python/ir.js';
+import { childBodies } from '../semantic/project.js';
+
+export function forEachExpr(body: Stmt[], visit: (expr: Expr, stmt: Stmt) => void): void {
+  for (const stmt of body) {
+    for (const expr of stmtExprs(stmt)) walkExpr(expr, (e) => visit(e, stmt));
+    for (const child of childBodies(stmt)) forEachExpr(child, visit);
+  }
+}
+
+function stmtExprs(stmt: Stmt): Expr[] {
+  switch (stmt.t) {
+    case 'assign':
+      return [...stmt.targets, stmt.value];
+    case 'augassign':
+      return [stmt.target, stmt.value];
+    case 'expr':
+      return [stmt.value];
+    case 'if':
+    case 'while':
+      return [stmt.test];
+    case 'for':
+      return [stmt.iter];
+    case 'with':
+      return stmt.items.map((i) => i.value);
+    case 'match':
+      return [stmt.subject];
+    case 'return':
+    case 'raise':
+      return stmt.value ? [stmt.value] : [];
+    default:
+      return [];
+  }
+}
+
+export function walkExpr(expr: Expr, visit: (e: Expr) => void): void {
+  visit(expr);
+  for (const child of children(expr)) walkExpr(child, visit);
+}
+
+function children(expr: Expr): Expr[] {
+  switch (expr.t) {
+    case 'attr':
+      return [expr.obj];
+    case 'call':
+      return [expr.fn, ...expr.args.map((a) => a.value)];
+    case 'sub':
+      return [expr.obj, expr.index];
+    case 'dict':
+      return expr.entries.flatMap((e) => ('spread' in e ? [e.spread] : [e.key, e.value]));
+    case 'seq':
+      return expr.items;
+    case 'star':
+    case 'not':
+    case 'walrus':
+      return [expr.value];
+    case 'comp':
+      return [expr.elt, ...(expr.value ? [expr.value] : []), ...expr.fors.flatMap((f) => [f.iter, ...f.ifs])];
+    case 'cmp':
+    case 'bool':
+    case 'intersect':
+      return [expr.left, expr.right];
+    case 'ternary':
+      return [expr.test, expr.then, expr.else];
+    case 'lambda':
+      return [expr.body];
+    case 'other':
+      return expr.parts;
+    default:
+      return [];
+  }
+}
