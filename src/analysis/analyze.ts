@@ -21,7 +21,6 @@ import type { Expr, ModuleIR } from '../python/ir.js';
 import type { Endpoint, Finding, Fix, ModelInfo, ScanError, Severity, TraceStep } from '../result.js';
 import { allRules } from '../rules/index.js';
 import { ProjectIndex, type FunctionInfo } from '../semantic/project.js';
-import { remediationFor } from '../fix/remediation.js';
 import { fixFor } from '../fix/edits.js';
 import type { SinkHit, SinkKind } from './hits.js';
 import { ModelCatalog } from './models.js';
@@ -235,7 +234,7 @@ function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined)
     keys: { kind: hit.keys.kind === 'none' ? 'only' : hit.keys.kind, names: hit.keys.kind === 'only' || hit.keys.kind === 'anyBut' ? [...hit.keys.keys].sort() : [] },
     trace: hit.trace,
     message: rule.message(hit, fields),
-    remediation: remediationFor(hit, fields),
+    remediation: rule.remediation(hit, fields),
     ...(fix ? { fix } : {}),
     fingerprint: fingerprint([rule.code, hit.location.path, hit.functionName, hit.sinkText, fields.join(','), describeKeySet(hit.keys)]),
   };

@@ -1,5 +1,7 @@
 // MA102: Model(**data) and other calls that assign their keyword arguments let the caller choose the fields of a new or changed record.
 import type { Rule } from './rule.js';
+import { allowlistLine, blockedClause, codeBlock, writtenMapping } from './remediation-text.js';
+import { filterAtSink } from '../fix/sink-edits.js';
 import { fieldWriteMessage } from './describe.js';
 import { API_KEY_IS_NOT_AUTHORISATION, COMMON_FAQ, CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
 
@@ -60,4 +62,10 @@ def create_device():
   },
   claims: (hit) => hit.kind === 'constructor' && hit.bound === undefined,
   message: (hit, fields) => fieldWriteMessage(hit, fields, 'are unpacked as keyword arguments into its constructor'),
+  remediation: (hit, fields) => {
+    const { name, line } = allowlistLine(hit);
+    const model = hit.model?.name ?? 'the object';
+    return `Build ${model} from an allowlist of fields, not from the caller's keys${blockedClause(fields)}:\n${codeBlock(`${line}\n${model}(**{key: value for key, value in ${writtenMapping(hit)}.items() if key in ${name}})`)}\nor load the body with a strict schema (marshmallow with only those fields, or pydantic with extra fields forbidden) first.`;
+  },
+  fix: (hit, context) => filterAtSink(hit, context, 'the keyword arguments'),
 };

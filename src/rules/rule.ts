@@ -1,6 +1,8 @@
-// What a rule is: a stable code, a kebab-case name, its documentation, and the test that claims a sink hit.
-import type { Severity } from '../result.js';
+// What a rule is: a stable code, a kebab-case name, its documentation, the test that claims a sink hit,
+// and what it says and edits about that hit: message, remediation and fix live with the rule.
+import type { Fix, Severity } from '../result.js';
 import type { SinkHit } from '../analysis/hits.js';
+import type { FixContext } from '../fix/sink-edits.js';
 
 export interface RuleDocs {
   /** One sentence: the short description in `massassign rules` and SARIF `shortDescription`. */
@@ -23,6 +25,10 @@ export interface Rule {
   claims(hit: SinkHit): boolean;
   /** The finding's message for one hit, in plain words. */
   message(hit: SinkHit, fields: string[]): string;
+  /** How to fix it, for the code at hand; code lines are indented four spaces, as in Markdown. */
+  remediation(hit: SinkHit, fields: string[]): string;
+  /** The edits that fix it, when the code has a shape this rule can edit; undefined otherwise. */
+  fix?(hit: SinkHit, context: FixContext): Fix | undefined;
 }
 
 export type { Severity };
