@@ -3,7 +3,7 @@
 import type { SinkHit } from '../analysis/hits.js';
 import { reachable } from '../dataflow/keyset.js';
 import type { Fix, TextEdit } from '../result.js';
-import { callArguments, indentOf, insertAtLine, lastCallOpen, replaceSpan } from './python-text.js';
+import { callArguments, indentOf, insertAtLine, lastCallOpen, offsetAt, replaceSpan } from './python-text.js';
 import { filterAtSink, setattrGuard, type FixContext } from './sink-edits.js';
 
 interface ClassBlock {
@@ -93,24 +93,39 @@ export function reqparseFix(hit: SinkHit, ctx: FixContext): Fix | undefined {
   return filterAtSink(hit, ctx, 'the parsed arguments') ?? setattrGuard(hit, ctx);
 }
 
-/** Before the write, a check (shown, not applied) that the requested scope exists and the caller holds it. */
+/**
+ * Before the write, the requested value is checked against what the caller itself holds (and the module's
+ * `*_SCOPES` / `*_ROLES` constant when it has one), and the write stores the checked value. Unsafe when the
+ * caller's key is `g.api_key` in this module; shown only (display-only) when the code names its caller another way.
+ */
 export function scopeCheckFix(hit: SinkHit, ctx: FixContext): Fix | undefined {
   const field = hit.field;
   if (!field) return undefined;
-  const value = keywordValue(hit.sinkText, field) ?? assignedValue(hit.sinkText, field);
-  if (!value) return undefined;
+  const sinkStart = offsetAt(ctx.lineStarts, hit.location.line, hit.location.column);
+  const sinkText = ctx.source.slice(sinkStart, offsetAt(ctx.lineStarts, hit.location.endLine, hit.location.endColumn));
+  const value = keywordValue(sinkText, field) ?? assignedValue(sinkText, field);
+  const requested = `requested_${field}`;
+  if (!value || value.includes(requested)) return undefined;
+  const keyword = new RegExp(`\\b${field}\\s*=\\s*`).exec(sinkText);
+  if (!keyword) return undefined;
+  const valueAt = sinkStart + sinkText.indexOf(value, keyword.index + keyword[0].length);
   const indent = indentOf(ctx.source, ctx.lineStarts, hit.location.line);
-  if (indent.length !== hit.location.column - 1 && !/^[ \t]*\w+\s*=/.test(ctx.source.slice(ctx.lineStarts[hit.location.line - 1]!))) return undefined;
-  const allowed = /^([A-Z][A-Z0-9_]*(SCOPES|ROLES|PERMISSIONS))\s*=/m.exec(ctx.source)?.[1] ?? 'ALLOWED_SCOPES';
+  const allowed = /^([A-Z][A-Z0-9_]*(SCOPES|ROLES|PERMISSIONS))\s*=/m.exec(ctx.source)?.[1];
+  const callerKey = /\bg\.api_key\b/.test(ctx.source);
+  const held = callerKey ? `set(g.api_key.${/\bg\.api_key\.scope\b/.test(ctx.source) ? 'scope' : field}.split())` : 'CALLER_GRANTS';
+  const conditions = [...(allowed ? [`not ${requested} <= set(${allowed})`] : []), `not ${requested} <= ${held}`];
   const check = [
-    `${indent}requested = set(str(${value}).split())`,
-    `${indent}if not requested <= ${allowed} or not requested <= set(str(g.api_key.${field}).split()):`,
+    `${indent}${requested} = set(str(${value}).split())`,
+    `${indent}if ${conditions.join(' or ')}:`,
     `${indent}    abort(403)`,
   ].join('\n');
   return {
-    description: `Refuse a ${field} outside ${allowed} or beyond what the caller holds`,
-    applicability: 'display-only',
-    edits: [insertAtLine(hit.location.path, hit.location.line, `${check}\n`)],
+    description: `Refuse a ${field} the caller does not hold itself${allowed ? ` or outside ${allowed}` : ''}, and store the checked value`,
+    applicability: callerKey && /\babort\b/.test(ctx.source) ? 'unsafe' : 'display-only',
+    edits: [
+      insertAtLine(hit.location.path, hit.location.line, `${check}\n`),
+      replaceSpan(hit.location.path, ctx.lineStarts, valueAt, valueAt + value.length, `" ".join(sorted(${requested}))`),
+    ],
   };
 }
 
