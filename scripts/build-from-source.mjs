@@ -3,9 +3,8 @@
 // banner on `npm pack`'s standard output, and pre-commit reads the tarball name from that output.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
 if (existsSync('src') && existsSync('tsconfig.build.json')) {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  // npm puts node_modules/.bin on PATH for lifecycle scripts
+  execFileSync('tsc', ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }

@@ -1,5 +1,5 @@
 // The reporter registry: one pure function per output format, each over the same ScanResult.
-import type { ScanResult } from '../result.js';
+import type { Finding, ScanResult } from '../result.js';
 import { renderGithub } from './github.js';
 import { renderGitlab } from './gitlab.js';
 import { renderHtml } from './html.js';
@@ -29,6 +29,10 @@ export interface RenderOptions {
   /** Columns to wrap the text report to; 80 when absent. */
   width?: number;
   provenance?: Provenance;
+  /** Findings the baseline already held, for reporters that list what they do not report. */
+  baselined?: Finding[];
+  /** Why a suppressed or baselined finding is silenced (its ignore comment's or baseline entry's note), by fingerprint. */
+  reasons?: Record<string, string>;
 }
 
 export type Reporter = (result: ScanResult, options: RenderOptions) => string;
