@@ -14,7 +14,7 @@ import { resolveSettings, settingsOf, type Settings } from '../config/settings.j
 import { applyBaseline, applyFilters } from '../policy/apply.js';
 import { baselineOf, readBaseline, writeBaseline, type Baseline } from '../policy/baseline.js';
 import { failsRun, unknownRules } from '../policy/filter.js';
-import { suppressedList, unusedIgnoreLine } from '../policy/notes.js';
+import { silencedReasons, suppressedList, unusedIgnoreLine } from '../policy/notes.js';
 import type { SourceReader } from '../policy/suppress.js';
 import { applyFixes, unifiedDiff, type FixOutcome } from '../fix/apply.js';
 import { colorWanted, colorWhen, type ColorWhen } from './color.js';
@@ -84,7 +84,7 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   const outputs = parseOutputs(flags.output ?? [], flags.format);
   const settings = settingsFor(path, flags);
   const policy: Policy = { settings, baseline: flags.baseline && !flags.writeBaseline ? readBaseline(flags.baseline) : undefined };
-  let { scanned, result, ignores, read } = await scanOnce(path, policy, flags);
+  let { scanned, result, ignores, read, baselined } = await scanOnce(path, policy, flags);
   if (scanned.stats.files === 0) process.stderr.write(`massassign: warning: no Python files to scan in ${path}${settings.include || settings.exclude ? ' (all excluded by include/exclude?)' : ''}\n`);
 
   if (flags.diff) {
@@ -105,18 +105,19 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
         touched.add(file.path);
       }
       fixed += last.applied;
-      ({ scanned, result, ignores, read } = await scanOnce(path, policy, flags));
+      ({ scanned, result, ignores, read, baselined } = await scanOnce(path, policy, flags));
     }
     process.stderr.write(`${fixSummary({ files: [...touched].map((p) => ({ path: p, before: '', after: '' })), applied: fixed, unsafeSkipped: last?.unsafeSkipped ?? 0 }, 'fixed')}\n`);
   }
 
   if (flags.writeBaseline) {
     writeBaseline(flags.writeBaseline, result.findings);
+    baselined = result.findings;
     result = applyBaseline(result, baselineOf(result.findings));
   }
   await probeScanFindings(result, flags as ProbeScanFlags); // live probe: marks each finding confirmed / reflected / ...
-  const provenance = provenanceOf(scanned.root, settings);
-  for (const output of outputs) emit(render(result, output, flags, read, provenance), output.file);
+  const context = { read, provenance: provenanceOf(scanned.root, settings), baselined, reasons: silencedReasons(result.suppressed ?? [], baselined, policy.baseline, read) };
+  for (const output of outputs) emit(render(result, output, flags, context), output.file);
   if (!flags.quiet && outputs.every((o) => o.file)) process.stderr.write(`${summaryLine(result)}\n`);
   if (flags.showSuppressed) {
     const listing = suppressedList(result.suppressed ?? []);
@@ -148,7 +149,8 @@ async function scanOnce(path: string, policy: Policy, flags: ScanFlags) {
   const read = sourceReader(scanned.root);
   const { result: filtered, ignores } = applyFilters(scanned, { severity, minConfidence, select, ignore }, read);
   const result = policy.baseline ? applyBaseline(filtered, policy.baseline) : filtered;
-  return { scanned, result, ignores, read };
+  const baselined = filtered.findings.filter((f) => !result.findings.includes(f));
+  return { scanned, result, ignores, read, baselined };
 }
 
 /** The config file's settings, overridden by the flags given; unknown rule references are usage errors. */
@@ -177,12 +179,19 @@ function sourceReader(root: string): SourceReader {
   };
 }
 
-function render(result: ScanResult, output: OutputTarget, flags: ScanFlags, read: SourceReader, provenance: ReturnType<typeof provenanceOf>): string {
+interface RenderContext {
+  read: SourceReader;
+  provenance: ReturnType<typeof provenanceOf>;
+  baselined: ScanResult['findings'];
+  reasons: Record<string, string>;
+}
+
+function render(result: ScanResult, output: OutputTarget, flags: ScanFlags, { read, provenance, baselined, reasons }: RenderContext): string {
   const toTerminal = !output.file;
   const color = toTerminal && colorWanted(colorWhen(flags.color), process.stdout, process.env);
   const width = toTerminal && process.stdout.isTTY ? process.stdout.columns || 80 : 80;
   const excerpts = output.format === 'html' ? collectExcerpts(result, read) : undefined;
-  return reporters[output.format](result, { color, quiet: flags.quiet, excerpts, width, provenance });
+  return reporters[output.format](result, { color, quiet: flags.quiet, excerpts, width, provenance, baselined, reasons });
 }
 
 function emit(text: string, output: string | undefined): void {
