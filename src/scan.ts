@@ -33,6 +33,8 @@ export interface ScanOptions {
   apiKeyDecorators?: string[];
   /** Called as files are read, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** Called as functions are analysed, after reading, for a progress bar. */
+  onAnalysisProgress?: (done: number, total: number) => void;
 }
 
 export class ScanPathError extends Error {}

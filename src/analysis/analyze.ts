@@ -33,6 +33,8 @@ export interface AnalysisOptions {
   extraSanitizers?: readonly string[];
   extraSinks?: readonly string[];
   apiKeyDecorators?: readonly string[];
+  /** Called as functions are analysed, for a progress bar. */
+  onAnalysisProgress?: (done: number, total: number) => void;
 }
 
 export interface Analysis {
@@ -64,7 +66,9 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   const sources = requestReadPattern(options.extraSources ?? []);
   const readsRequest = (fn: FunctionInfo) => fn.module.entry && sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
   const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && readsRequest(fn) && fn.def.body.some((s) => s.t === 'def')).map((fn) => fn.def.name));
-  for (const fn of [...project.functions.values()]) {
+  const functions = [...project.functions.values()];
+  for (const [index, fn] of functions.entries()) {
+    options.onAnalysisProgress?.(index + 1, functions.length);
     if (!readsRequest(fn) && !fn.def.decorators.some((d) => injectors.has(simpleName(d)))) continue;
     try {
       engine.summaryOf(fn);

@@ -142,7 +142,7 @@ async function scanOnce(path: string, policy: Policy, flags: ScanFlags) {
   const progress = progressBar(process.stderr, process.env, !flags.quiet);
   let scanned: ScanResult;
   try {
-    scanned = await scan({ path, ...scanSettings, onProgress: progress.onProgress });
+    scanned = await scan({ path, ...scanSettings, onProgress: progress.onProgress, onAnalysisProgress: progress.onAnalysisProgress });
   } finally {
     progress.finish();
   }
