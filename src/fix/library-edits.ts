@@ -141,3 +141,68 @@ function keywordValue(sinkText: string, field: string): string | undefined {
 function assignedValue(sinkText: string, field: string): string | undefined {
   return new RegExp(`^[\\w.\\[\\]"']*\\b${field}\\s*=\\s*(.+)$`).exec(sinkText.trim())?.[1];
 }
+
+/**
+ * The marshmallow schema the sink's function loads with (same module): `unknown = INCLUDE` becomes EXCLUDE
+ * (imported if need be), each sensitive field it declares becomes `dump_only=True`, and an auto-schema's
+ * `Meta` lists them in `dump_only`; falls back to filtering at the sink, or a guard in a setattr loop.
+ */
+export function marshmallowFix(hit: SinkHit, ctx: FixContext): Fix | undefined {
+  const sinkAt = ctx.lineStarts[hit.location.line - 1]!;
+  const functionStart = ctx.source.lastIndexOf('\ndef ', sinkAt) + 1;
+  const functionText = ctx.source.slice(functionStart, ctx.source.indexOf('\n', sinkAt));
+  const instances = new Map([...ctx.source.matchAll(/^([a-z_]\w*)\s*=\s*([A-Z]\w*)\(/gm)].map((m) => [m[1]!, m[2]!]));
+  const referenced = (name: string) => new RegExp(`\\b${name}\\b`).test(functionText) || [...instances].some(([instance, cls]) => cls === name && new RegExp(`\\b${instance}\\b`).test(functionText));
+  const schemas = classBlocks(ctx.source).filter((c) => /\((\w+\.)?(Schema|SQLAlchemyAutoSchema|SQLAlchemySchema|ModelSchema)\)/.test(c.body.split('\n')[0]!) && referenced(c.name));
+  const fields = sensitiveWritten(hit, ctx);
+  const edits: TextEdit[] = [];
+  let excludes = false;
+  for (const call of functionText.matchAll(/unknown\s*=\s*INCLUDE/g)) {
+    const at = functionStart + call.index + call[0].indexOf('INCLUDE');
+    edits.push(replaceSpan(hit.location.path, ctx.lineStarts, at, at + 'INCLUDE'.length, 'EXCLUDE'));
+    excludes = true;
+  }
+  for (const schema of schemas) {
+    const unknown = /(unknown\s*=\s*)INCLUDE/.exec(schema.body);
+    if (unknown) {
+      const at = schema.start + unknown.index + unknown[1]!.length;
+      edits.push(replaceSpan(hit.location.path, ctx.lineStarts, at, at + 'INCLUDE'.length, 'EXCLUDE'));
+      excludes = true;
+    }
+    const undeclared: string[] = [];
+    for (const field of fields) {
+      const declared = new RegExp(`^[ \\t]+${field}\\s*=\\s*(?:ma\\.)?fields\\.\\w+\\(`, 'm').exec(schema.body);
+      if (!declared) { undeclared.push(field); continue; }
+      const open = schema.start + declared.index + declared[0].length - 1;
+      const args = callArguments(ctx.source, open, open);
+      if (!args || args.some((a) => /^dump_only\s*=/.test(a.text))) continue;
+      const close = args.length ? ctx.source.indexOf(')', args[args.length - 1]!.end) : open + 1;
+      edits.push(replaceSpan(hit.location.path, ctx.lineStarts, close, close, `${args.length ? ', ' : ''}dump_only=True`));
+    }
+    const meta = /^([ \t]+)class Meta:\s*\n((?:\1[ \t]+.*\n?)+)/m.exec(schema.body);
+    if (meta && /\bmodel\s*=/.test(meta[2]!) && undeclared.length > 0) {
+      const dumpOnly = /^([ \t]+)dump_only\s*=\s*[(\[]([^)\]]*)[)\]]/m.exec(meta[2]!);
+      const metaAt = schema.start + meta.index + meta[0].indexOf(meta[2]!);
+      if (dumpOnly) {
+        const listed = [...dumpOnly[2]!.matchAll(/["'](\w+)["']/g)].map((m) => m[1]!);
+        const names = [...listed, ...undeclared.filter((f) => !listed.includes(f))];
+        const at = metaAt + dumpOnly.index;
+        edits.push(replaceSpan(hit.location.path, ctx.lineStarts, at, at + dumpOnly[0].length, `${dumpOnly[1]}dump_only = (${names.map((n) => JSON.stringify(n)).join(', ')},)`));
+      } else {
+        const indent = /^([ \t]+)/.exec(meta[2]!)![1]!;
+        const lineEnd = ctx.source.indexOf('\n', metaAt + meta[2]!.search(/model\s*=/)) + 1;
+        edits.push(replaceSpan(hit.location.path, ctx.lineStarts, lineEnd, lineEnd, `${indent}dump_only = (${undeclared.map((n) => JSON.stringify(n)).join(', ')},)\n`));
+      }
+    }
+  }
+  if (excludes && !/^from marshmallow import [^\n]*\bEXCLUDE\b/m.test(ctx.source)) {
+    const from = /^from marshmallow import ([^\n(]+)$/m.exec(ctx.source);
+    if (!from) return filterAtSink(hit, ctx, 'the data loaded') ?? setattrGuard(hit, ctx);
+    const at = from.index + from[0].length;
+    edits.push(replaceSpan(hit.location.path, ctx.lineStarts, at, at, ', EXCLUDE'));
+  }
+  if (edits.length > 0) {
+    return { description: `Make the schema strict: ${[excludes ? 'unknown fields excluded' : '', fields.length ? `${fields.join(', ')} dump_only` : ''].filter(Boolean).join(', ')}`, applicability: 'unsafe', edits };
+  }
+  return filterAtSink(hit, ctx, 'the data loaded') ?? setattrGuard(hit, ctx);
+}

@@ -1,7 +1,7 @@
 // MA105: a marshmallow schema that loads onto a model, lets unknown keys through, or declares a sensitive field.
 import type { Rule } from './rule.js';
 import { allowlistLine, blockedClause, fieldsOrSensitive } from './remediation-text.js';
-import { filterAtSink, setattrGuard } from '../fix/sink-edits.js';
+import { marshmallowFix } from '../fix/library-edits.js';
 import { fieldWriteMessage } from './describe.js';
 import { API_KEY_IS_NOT_AUTHORISATION, COMMON_FAQ, CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
 
@@ -100,5 +100,5 @@ def update_member(member_id):
     const { fields: safe } = allowlistLine(hit);
     return `Make the schema strict${blockedClause(fields)}: declare ${fieldsOrSensitive(fields)} dump_only=True (or list them in Meta.dump_only / Meta.exclude), keep unknown=RAISE (or EXCLUDE), and let it load only the fields a client may set${safe.length ? ` (${safe.join(', ')})` : ''}.`;
   },
-  fix: (hit, context) => filterAtSink(hit, context, 'the data loaded') ?? setattrGuard(hit, context),
+  fix: marshmallowFix,
 };
