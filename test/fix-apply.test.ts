@@ -90,63 +90,6 @@ test('JSON carries each fix: applicability, title and edits', async () => {
   assert.equal(fix.edits.length, 2);
 });
 
-/** Per rule: the attack (as the docs live test sends it) and a legitimate request that must still work after the fix. */
-interface Requests {
-  seed?: string;
-  method: 'post' | 'put' | 'patch';
-  path: string;
-  attack: Record<string, unknown>;
-  attackStored: string;
-  attacked: unknown;
-  benign: Record<string, unknown>;
-  benignStored: string;
-  benignValue: unknown;
-}
-
-const REQUESTS: Record<string, Requests & { todo?: string }> = {
-  MA101: {
-    seed: 'm.ServiceConfig(id=1, display_name="relay", api_key="upstream", rate_limit=100)', method: 'post', path: '/config',
-    attack: { api_key: 'mine' }, attackStored: 'm.db.session.get(m.ServiceConfig, 1).api_key', attacked: 'mine',
-    benign: { display_name: 'relay 2' }, benignStored: 'm.db.session.get(m.ServiceConfig, 1).display_name', benignValue: 'relay 2',
-  },
-  MA102: {
-    method: 'post', path: '/devices',
-    attack: { name: 'd', owner_id: 99 }, attackStored: '[d.owner_id for d in m.Device.query.all()]', attacked: [99],
-    benign: { name: 'd', location: 'lab' }, benignStored: '[d.location for d in m.Device.query.all()]', benignValue: ['lab'],
-    todo: 'owner_id is NOT NULL and the example takes it from the client: the allowlist drops it, and only a human can say the server sets it (owner_id=g.api_key.id)',
-  },
-  MA103: {
-    method: 'post', path: '/projects',
-    attack: { title: 't', owner_id: 99 }, attackStored: '[p.owner_id for p in m.Project.query.all()]', attacked: [99],
-    benign: { title: 'roadmap' }, benignStored: '[p.title for p in m.Project.query.all()]', benignValue: ['roadmap'],
-  },
-  MA104: {
-    seed: 'm.Account(id=1, name="a")', method: 'put', path: '/accounts/1',
-    attack: { is_admin: true }, attackStored: 'm.db.session.get(m.Account, 1).is_admin', attacked: true,
-    benign: { name: 'b' }, benignStored: 'm.db.session.get(m.Account, 1).name', benignValue: 'b',
-  },
-  MA105: {
-    seed: 'm.Member(id=1, name="a", role="viewer")', method: 'patch', path: '/members/1',
-    attack: { role: 'admin' }, attackStored: 'm.db.session.get(m.Member, 1).role', attacked: 'admin',
-    benign: { name: 'b' }, benignStored: 'm.db.session.get(m.Member, 1).name', benignValue: 'b',
-  },
-  MA106: {
-    method: 'post', path: '/webhooks',
-    attack: { url: 'https://example.test/a', event: 'push', is_verified: true }, attackStored: '[w.is_verified for w in m.Webhook.query.all()]', attacked: [true],
-    benign: { url: 'https://example.test/b', event: 'push' }, benignStored: '[w.url for w in m.Webhook.query.all()]', benignValue: ['https://example.test/b'],
-  },
-  MA107: {
-    method: 'post', path: '/users',
-    attack: { username: 'u', is_admin: true }, attackStored: '[u.is_admin for u in m.User.query.all()]', attacked: [true],
-    benign: { username: 'v', email: 'v@example.test' }, benignStored: '[u.username for u in m.User.query.all()]', benignValue: ['v'],
-  },
-  MA201: {
-    method: 'post', path: '/keys',
-    attack: { scope: 'admin' }, attackStored: 'sorted(k.scope for k in m.ApiKey.query.all())', attacked: ['admin', 'config:write'],
-    benign: { scope: 'config:write' }, benignStored: 'sorted(k.scope for k in m.ApiKey.query.all())', benignValue: ['config:write', 'config:write'],
-  },
-};
-
 /** For each [file, requests, which]: a fresh app with one key (`config:write`), the seed, one request; prints status and what is stored. */
 const HARNESS = `
 import importlib.util, json, sys
@@ -164,13 +107,9 @@ for index, (path, r, which) in enumerate(json.loads(sys.argv[1])):
         response = getattr(m.app.test_client(), r["method"])(r["path"], json=r[which], headers={"X-API-Key": "test-key"})
         m.db.session.rollback()
         m.db.session.expire_all()
-        out.append([response.status_code, eval(r[which + "Stored"])])
+        out.append([response.status_code, eval(r["stored" if which == "attack" else "legitimateStored"])])
 print(json.dumps(out))
 `;
-
-test('every rule has requests for the proof', () => {
-  assert.deepEqual(Object.keys(REQUESTS).sort(), allRules.map((rule) => rule.code));
-});
 
 const fixedApps = new Map<string, string>();
 test('each docs example, fixed by --fix --unsafe-fixes, scans clean and compiles', async () => {
@@ -187,17 +126,17 @@ test('each docs example, fixed by --fix --unsafe-fixes, scans clean and compiles
 });
 
 test('under Flask, each fixed docs example refuses the attack and serves the legitimate request', async (t) => {
-  const jobs = allRules.flatMap((rule) => (['attack', 'benign'] as const).map((which) => [fixedApps.get(rule.code)!, REQUESTS[rule.code], which] as const));
+  const jobs = allRules.flatMap((rule) => (['attack', 'legitimate'] as const).map((which) => [fixedApps.get(rule.code)!, rule.docs.proof, which] as const));
   const output = execFileSync('/usr/bin/python3', ['-c', HARNESS, JSON.stringify(jobs)], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const results = JSON.parse(output) as [number, unknown][];
   for (const [index, rule] of allRules.entries()) {
-    const requests = REQUESTS[rule.code]!;
+    const proof = rule.docs.proof;
     const [, attackStored] = results[2 * index]!;
-    const [benignStatus, benignStored] = results[2 * index + 1]!;
-    await t.test(`${rule.code}: attack refused`, () => assert.notDeepEqual(attackStored, requests.attacked));
-    await t.test(`${rule.code}: legitimate request still works`, { todo: requests.todo }, () => {
-      assert.ok(benignStatus < 400, `status ${benignStatus}`);
-      assert.deepEqual(benignStored, requests.benignValue);
+    const [status, stored] = results[2 * index + 1]!;
+    await t.test(`${rule.code}: attack refused`, () => assert.notDeepEqual(attackStored, proof.attacked));
+    await t.test(`${rule.code}: legitimate request still works`, { todo: proof.legitimateTodo }, () => {
+      assert.ok(status < 400, `status ${status}`);
+      assert.deepEqual(stored, proof.legitimateValue);
     });
   }
 });

@@ -45,6 +45,12 @@ def update_account(account_id):
     Account.query.filter_by(id=account_id).update(changes)
     db.session.commit()
     return jsonify(updated=account_id)`),
+    proof: {
+      seed: 'm.Account(id=1, name="a")',
+      method: 'put', path: '/accounts/1',
+      attack: { name: 'b', is_admin: true }, stored: 'm.db.session.get(m.Account, 1).is_admin', attacked: true,
+      legitimate: { name: 'b' }, legitimateStored: 'm.db.session.get(m.Account, 1).name', legitimateValue: 'b',
+    },
     references: [
       CWE_915,
       OWASP_API3,

@@ -39,6 +39,11 @@ export const clientChosenScope: Rule = {
         abort(403)
 `,
     ),
+    proof: {
+      method: 'post', path: '/keys',
+      attack: { scope: 'admin' }, stored: 'sorted(k.scope for k in m.ApiKey.query.all())', attacked: ['admin', 'config:write'],
+      legitimate: { scope: 'config:write' }, legitimateStored: 'sorted(k.scope for k in m.ApiKey.query.all())', legitimateValue: ['config:write', 'config:write'],
+    },
     references: [
       CWE_915,
       OWASP_API3,

@@ -44,6 +44,11 @@ def create_project():
     db.session.add(project)
     db.session.commit()
     return jsonify(id=project.id), 201`),
+    proof: {
+      method: 'post', path: '/projects',
+      attack: { title: 't', owner_id: 99, is_public: true }, stored: '[p.owner_id for p in m.Project.query.all()]', attacked: [99],
+      legitimate: { title: 'roadmap' }, legitimateStored: '[p.title for p in m.Project.query.all()]', legitimateValue: ['roadmap'],
+    },
     references: [CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, 'Python data model: object.__dict__ — https://docs.python.org/3/reference/datamodel.html#object.__dict__'],
     faq: [
       ...COMMON_FAQ,

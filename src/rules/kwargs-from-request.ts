@@ -44,6 +44,12 @@ def create_device():
     db.session.add(device)
     db.session.commit()
     return jsonify(id=device.id), 201`),
+    proof: {
+      method: 'post', path: '/devices',
+      attack: { name: 'd', owner_id: 99, is_approved: true }, stored: '[d.owner_id for d in m.Device.query.all()]', attacked: [99],
+      legitimate: { name: 'd', location: 'lab' }, legitimateStored: '[d.location for d in m.Device.query.all()]', legitimateValue: ['lab'],
+      legitimateTodo: 'owner_id is NOT NULL and the example takes it from the client: the allowlist drops it, and only a human can say the server sets it (owner_id=g.api_key.id)',
+    },
     references: [
       CWE_915,
       OWASP_API3,

@@ -70,6 +70,11 @@ def create_webhook():
     db.session.add(webhook)
     db.session.commit()
     return jsonify(id=webhook.id), 201`, { libraries: 'from pydantic import BaseModel, Extra, ValidationError' }),
+    proof: {
+      method: 'post', path: '/webhooks',
+      attack: { url: 'https://example.test/hook', event: 'push', is_verified: true }, stored: '[w.is_verified for w in m.Webhook.query.all()]', attacked: [true],
+      legitimate: { url: 'https://example.test/b', event: 'push' }, legitimateStored: '[w.url for w in m.Webhook.query.all()]', legitimateValue: ['https://example.test/b'],
+    },
     references: [
       CWE_915,
       OWASP_API3,

@@ -55,6 +55,11 @@ def create_user():
     db.session.add(user)
     db.session.commit()
     return jsonify(id=user.id), 201`, { libraries: 'from flask_restful import reqparse' }),
+    proof: {
+      method: 'post', path: '/users',
+      attack: { username: 'u', is_admin: true }, stored: '[u.is_admin for u in m.User.query.all()]', attacked: [true],
+      legitimate: { username: 'v', email: 'v@example.test' }, legitimateStored: '[u.username for u in m.User.query.all()]', legitimateValue: ['v'],
+    },
     references: [
       CWE_915,
       OWASP_API3,

@@ -13,8 +13,29 @@ export interface RuleDocs {
   example: string;
   /** The same file fixed (the docs test scans it and expects silence). */
   useInstead: string;
+  /** The attack the example falls to and a legitimate request, run under Flask against the example, the fix and the applied fix. */
+  proof: RuleProof;
   references: string[];
   faq: { question: string; answer: string }[];
+}
+
+/**
+ * Requests sent with an API key (scope `config:write`) to a fresh copy of the example app, after the `seed`
+ * row (Python over the app module `m`); `stored` and `legitimateStored` are Python expressions read afterwards.
+ */
+export interface RuleProof {
+  seed?: string;
+  method: 'post' | 'put' | 'patch';
+  path: string;
+  attack: Record<string, unknown>;
+  stored: string;
+  /** What `stored` holds when the attack worked. */
+  attacked: unknown;
+  legitimate: Record<string, unknown>;
+  legitimateStored: string;
+  legitimateValue: unknown;
+  /** Why the applied fix cannot keep the legitimate request working, when it cannot (a known gap). */
+  legitimateTodo?: string;
 }
 
 export interface Rule {

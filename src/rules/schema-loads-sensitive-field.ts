@@ -70,6 +70,12 @@ def update_member(member_id):
         setattr(member, key, value)
     db.session.commit()
     return MemberSchema().dump(member)`, { libraries: 'from marshmallow import RAISE, Schema, ValidationError, fields' }),
+    proof: {
+      seed: 'm.Member(id=1, name="a", role="viewer")',
+      method: 'patch', path: '/members/1',
+      attack: { name: 'b', role: 'admin' }, stored: 'm.db.session.get(m.Member, 1).role', attacked: 'admin',
+      legitimate: { name: 'b' }, legitimateStored: 'm.db.session.get(m.Member, 1).name', legitimateValue: 'b',
+    },
     references: [
       CWE_915,
       OWASP_API3,

@@ -52,6 +52,12 @@ def update_config():
             setattr(config, key, data[key])
     db.session.commit()
     return jsonify(display_name=config.display_name)`),
+    proof: {
+      seed: 'm.ServiceConfig(id=1, display_name="relay", api_key="upstream", rate_limit=100)',
+      method: 'post', path: '/config',
+      attack: { display_name: 'x', api_key: 'mine', rate_limit: 1000000 }, stored: 'm.db.session.get(m.ServiceConfig, 1).api_key', attacked: 'mine',
+      legitimate: { display_name: 'relay 2' }, legitimateStored: 'm.db.session.get(m.ServiceConfig, 1).display_name', legitimateValue: 'relay 2',
+    },
     references: [CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, 'Python built-in setattr — https://docs.python.org/3/library/functions.html#setattr'],
     faq: [
       ...COMMON_FAQ,
