@@ -46,7 +46,7 @@ const list = (value: string, previous?: string[]) => [...(previous ?? []), ...va
 const repeat = (value: string, previous?: string[]) => [...(previous ?? []), value];
 
 /** A registry option as a commander flag: lists repeat and split on commas, choices are checked. */
-function flagOf(option: OptionSpec): Option {
+function flagOf(option: Exclude<OptionSpec, { kind: 'rows' }>): Option {
   const flag = new Option(`--${kebab(option.key)} ${option.placeholder}`, option.meaning.replace(/`/g, ''));
   return option.kind === 'choice' ? flag.choices(option.choices) : flag.argParser(list);
 }
@@ -59,7 +59,7 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .addOption(new Option('-f, --format <format>', 'output format on standard output').choices(Object.keys(reporters)).default('text'))
     .option('-o, --output <[format=]file>', 'write a report to a file: FORMAT=FILE (repeatable), or FILE in --format', repeat)
     .option('--config <file>', 'read settings from this file (.massassign.toml or pyproject.toml) instead of searching for one');
-  for (const option of scanOptions) command.addOption(flagOf(option));
+  for (const option of scanOptions) if (option.kind !== 'rows') command.addOption(flagOf(option));
   command
     .option('--baseline <file>', 'report only findings not recorded in this baseline file')
     .option('--write-baseline <file>', 'record the current findings in this baseline file, then report only new ones')

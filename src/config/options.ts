@@ -38,7 +38,9 @@ interface BaseSpec {
 
 export type OptionSpec =
   | (BaseSpec & { kind: 'list'; items?: 'rule' })
-  | (BaseSpec & { kind: 'choice'; choices: readonly string[] });
+  | (BaseSpec & { kind: 'choice'; choices: readonly string[] })
+  /** A list of tables (`[[tool.massassign.<key>]]`), config only: `row` is the JSON schema of one table. */
+  | (BaseSpec & { kind: 'rows'; row: Record<string, unknown> });
 
 const list = (key: keyof Settings, shape: string, placeholder: string, meaning: string): OptionSpec => ({ key, kind: 'list', shape, placeholder, meaning });
 const choice = (key: keyof Settings, choices: readonly string[], placeholder: string, meaning: string): OptionSpec => ({
@@ -71,7 +73,7 @@ export const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLower
 
 /** The docs/config.md key table, generated from `scanOptions`. */
 export function optionTable(): string {
-  const rows = scanOptions.map((o) => `| \`${kebab(o.key)}\` | ${o.shape} | ${o.meaning} | \`--${kebab(o.key)}\` |`);
+  const rows = scanOptions.map((o) => `| \`${kebab(o.key)}\` | ${o.shape} | ${o.meaning} | ${o.kind === 'rows' ? 'config only' : `\`--${kebab(o.key)}\``} |`);
   return ['| key | type | meaning | flag |', '|---|---|---|---|', ...rows].join('\n');
 }
 

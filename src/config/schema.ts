@@ -8,6 +8,7 @@ export type ConfigFile = Record<string, unknown> & { select?: string[]; ignore?:
 
 function propertyOf(option: OptionSpec): Record<string, unknown> {
   if (option.kind === 'choice') return { enum: option.choices, description: option.meaning };
+  if (option.kind === 'rows') return { type: 'array', items: option.row, description: option.meaning };
   const items = option.items === 'rule' ? { type: 'string', pattern: '^(MA[0-9]{3}|[a-z][a-z0-9-]*)$' } : { type: 'string', minLength: 1 };
   return { type: 'array', items, description: option.meaning };
 }
