@@ -125,6 +125,15 @@ export function constantEdit(path: string, source: string, name: string, names: 
       continue;
     }
     if (line.trim() === '' || line.startsWith('#')) continue;
+    const docstring = /^[rRuU]?("""|''')/.exec(line);
+    if (docstring && after === 0) {
+      // the module docstring: skip to its closing quotes, and put nothing above it
+      let end = i;
+      if (!line.slice(docstring[0].length).includes(docstring[1]!)) while (end + 1 < lines.length && !lines[++end]!.includes(docstring[1]!));
+      i = end;
+      after = end + 1;
+      continue;
+    }
     break;
   }
   if (after === 0) {
