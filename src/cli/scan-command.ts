@@ -16,7 +16,7 @@ import { baselineOf, readBaseline, writeBaseline, type Baseline } from '../polic
 import { failsRun, unknownRules } from '../policy/filter.js';
 import { silencedReasons, suppressedList, unusedIgnoreLine } from '../policy/notes.js';
 import type { SourceReader } from '../policy/suppress.js';
-import { applyFixes, unifiedDiff, type FixOutcome } from '../fix/apply.js';
+import { applyFixes, unifiedDiff } from '../fix/apply.js';
 import { colorWanted, colorWhen, type ColorWhen } from './color.js';
 import { parseOutputs, type OutputTarget } from './outputs.js';
 import { progressBar } from './progress.js';
@@ -90,24 +90,26 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   if (flags.diff) {
     const outcome = applyFixes(result.findings, read, { unsafe: flags.unsafeFixes });
     process.stdout.write(unifiedDiff(outcome.files));
-    process.stderr.write(`${fixSummary(outcome, 'would fix')}\n`);
+    process.stderr.write(`${fixSummary('would fix', outcome.applied, outcome.files.length, outcome.unsafeSkipped)}\n`);
     return outcome.files.length > 0 ? 1 : 0;
   }
   if (flags.fix) {
-    let fixed = 0;
+    // Ruff's loop: apply, rescan, and again, until nothing applies (fixes that overlapped get their turn)
+    let applied = 0;
+    let unsafeSkipped = 0;
     const touched = new Set<string>();
-    let last: FixOutcome | undefined;
     for (let pass = 0; pass < maxFixPasses; pass++) {
-      last = applyFixes(result.findings, read, { unsafe: flags.unsafeFixes });
-      if (last.files.length === 0) break;
-      for (const file of last.files) {
+      const outcome = applyFixes(result.findings, read, { unsafe: flags.unsafeFixes });
+      unsafeSkipped = outcome.unsafeSkipped;
+      if (outcome.files.length === 0) break;
+      for (const file of outcome.files) {
         writeFileSync(resolve(scanned.root, file.path), file.after);
         touched.add(file.path);
       }
-      fixed += last.applied;
+      applied += outcome.applied;
       ({ scanned, result, ignores, read, baselined } = await scanOnce(path, policy, flags));
     }
-    process.stderr.write(`${fixSummary({ files: [...touched].map((p) => ({ path: p, before: '', after: '' })), applied: fixed, unsafeSkipped: last?.unsafeSkipped ?? 0 }, 'fixed')}\n`);
+    process.stderr.write(`${fixSummary('fixed', applied, touched.size, unsafeSkipped)}\n`);
   }
 
   if (flags.writeBaseline) {
@@ -130,10 +132,10 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   return failsRun(result.findings, settings.failOn) ? 1 : 0;
 }
 
-function fixSummary(outcome: FixOutcome, verb: string): string {
-  const files = outcome.files.length;
-  const unsafe = outcome.unsafeSkipped > 0 ? ` (${outcome.unsafeSkipped} more with --unsafe-fixes)` : '';
-  return `massassign: ${verb} ${outcome.applied} finding${outcome.applied === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${unsafe}`;
+/** `massassign: fixed 3 findings in 2 files (1 more with --unsafe-fixes)`. */
+function fixSummary(verb: string, applied: number, files: number, unsafeSkipped: number): string {
+  const unsafe = unsafeSkipped > 0 ? ` (${unsafeSkipped} more with --unsafe-fixes)` : '';
+  return `massassign: ${verb} ${applied} finding${applied === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${unsafe}`;
 }
 
 /** One scan with the policy applied: ignore comments, filters, then the baseline. */
