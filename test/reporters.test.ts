@@ -119,3 +119,18 @@ test('text report keeps the line breaks and indentation of code in a remediation
   const text = reporters.text({ ...sampleResult, findings: [{ ...first, remediation }, ...rest] }, plain);
   assert.match(text, /\n {4}Fix: {4}Copy only an allowlist:\n {12}for key in ALLOWED:\n {16}setattr\(user, key, data\[key\]\)\n/);
 });
+
+test('confidence, field reasons and related places reach every reporter when present', () => {
+  const rich = structuredClone(sampleResult);
+  Object.assign(rich.findings[1]!, {
+    confidence: 'low',
+    fieldReasons: { api_key: ['set by the server at app.py:12'] },
+    related: [{ path: 'helpers.py', line: 7, column: 5, note: 'apply_changes(obj, data)' }],
+  });
+  for (const name of Object.keys(reporters) as (keyof typeof reporters)[]) {
+    const out = reporters[name](rich, { ...plain, width: 200 });
+    assert.match(out, /set by the server at app\.py:12/, `${name} leaves out the field reasons`);
+    if (name !== 'github') assert.match(out, /helpers\.py/, `${name} leaves out the related place`);
+    assert.match(out, /low/, `${name} leaves out the confidence`);
+  }
+});

@@ -25,9 +25,10 @@ function annotation(finding: Finding, result: ScanResult, options: RenderOptions
     `col=${finding.column}`,
     `endLine=${finding.endLine}`,
     `endColumn=${finding.endColumn}`,
-    `title=${escapeProperty(`${finding.rule} ${finding.name} (${finding.severity})`)}`,
+    `title=${escapeProperty(`${finding.rule} ${finding.name} (${finding.severity}${finding.confidence ? `, ${finding.confidence} confidence` : ''})`)}`,
   ];
-  const message = `${escapeLine(finding.message)}\n${escapeLine(finding.remediation.split('\n')[0]!)}`;
+  const reasons = Object.entries(finding.fieldReasons ?? {}).map(([field, why]) => `${field}: ${why.join('; ')}`);
+  const message = [finding.message, ...reasons, finding.remediation.split('\n')[0]!].map(escapeLine).join('\n');
   return `::${level[finding.severity]} ${properties.join(',')}::${escapeData(message)}`;
 }
 

@@ -24,7 +24,13 @@ function vulnerability(finding: Finding, result: ScanResult, options: RenderOpti
   return {
     id: uuidOf(finding.fingerprint),
     name: `${finding.rule} ${finding.name}`.slice(0, 255),
-    description: [finding.message, ...(finding.fields.length ? [`Writable sensitive fields: ${finding.fields.join(', ')}.`] : []), ...(finding.confidence ? [`Confidence: ${finding.confidence}.`] : [])].join('\n\n'),
+    description: [
+      finding.message,
+      ...(finding.fields.length ? [`Writable sensitive fields: ${finding.fields.join(', ')}.`] : []),
+      ...Object.entries(finding.fieldReasons ?? {}).map(([field, why]) => `${field}: ${why.join('; ')}`),
+      ...(finding.related ?? []).map((step) => `Related: ${step.path}:${step.line} ${step.note}`),
+      ...(finding.confidence ? [`Confidence: ${finding.confidence}.`] : []),
+    ].join('\n\n'),
     severity: severity[finding.severity],
     solution: finding.remediation.slice(0, 7000),
     identifiers: [
