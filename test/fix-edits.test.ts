@@ -72,3 +72,10 @@ test('apply: safe fixes by default, unsafe ones only when asked, display-only ne
   assert.equal(both.files[0]!.after, 'XcdZef\n');
   assert.equal(both.applied, 2);
 });
+
+test('a key the function sets itself before the sink is kept as the server\'s value, not dropped', () => {
+  const source = 'from flask import request, session\n\n\ndef create():\n    req = request.get_json()\n    req["owner_id"] = session["id"]\n    return UserAccount(**req)\n';
+  const sink = { path: 'app.py', line: 7, column: 12, endLine: 7, endColumn: 30 };
+  const fix = fixFor(hit({ kind: 'constructor', sinkText: 'UserAccount(**req)', location: sink }), source, lineStartsOf(source))!;
+  assert.match(fix.edits.at(-1)!.text, /^\*\*\{\*\*\{key: value for key, value in req\.items\(\) if key in USER_ACCOUNT_CLIENT_FIELDS\}, "owner_id": session\["id"\]\}$/);
+});

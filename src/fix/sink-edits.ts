@@ -51,6 +51,22 @@ function insideLoopOver(key: string, source: string, lineStart: number, indent: 
 }
 
 /**
+ * Keys the function itself sets on the mapping before the sink (`req["author_id"] = session["id"]`), with the
+ * value written: the fix keeps them, as server values, rather than dropping what the server chose.
+ */
+function serverSetKeys(source: string, sinkStart: number, mapping: string): [string, string][] {
+  if (!/^[A-Za-z_]\w*$/.test(mapping)) return [];
+  const functionText = source.slice(source.lastIndexOf('def ', sinkStart), sinkStart);
+  const pattern = new RegExp(`^[ \\t]*${mapping}\\[\\s*(["'])(\\w+)\\1\\s*\\]\\s*=\\s*(.+?)\\s*$`, 'gm');
+  const keys = new Map<string, string>();
+  for (const match of functionText.matchAll(pattern)) {
+    // a simple server value is repeated as is; anything else is read back from the mapping
+    keys.set(match[2]!, /^[\w.]+(\[\s*(["'])\w+\2\s*\])?$/.test(match[3]!) ? match[3]! : `${mapping}[${JSON.stringify(match[2])}]`);
+  }
+  return [...keys];
+}
+
+/**
  * The mapping the sink writes (`Model(**data)`, `obj.__dict__.update(data)`, `query.update(data)`,
  * `.values(**data)`, `schema.load(data, ...)`) becomes `{key: value for key, value in data.items() if key in ALLOWED}`.
  */
@@ -67,7 +83,10 @@ export function filterAtSink(hit: SinkHit, ctx: FixContext, what = 'the mapping 
   const name = allowlistName(hit.model.name);
   const expression = written.text.replace(/^\*\*/, '');
   if (expression.includes(name)) return undefined;
-  const replacement = `${written.text.startsWith('**') ? '**' : ''}${filteredMapping(expression, name)}`;
+  const kept = serverSetKeys(ctx.source, start, expression).filter(([key]) => !ctx.allowlist.fields.includes(key));
+  const filtered = filteredMapping(expression, name);
+  const mapping = kept.length === 0 ? filtered : `{**${filtered}, ${kept.map(([key, value]) => `${JSON.stringify(key)}: ${value}`).join(', ')}}`;
+  const replacement = `${written.text.startsWith('**') ? '**' : ''}${mapping}`;
   return {
     description: `Filter ${what} to ${name}, the ${hit.model.name} fields a client may set`,
     applicability: applicability(ctx),
