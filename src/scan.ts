@@ -42,6 +42,8 @@ export interface ScanOptions {
   workers?: number;
   /** Called as files are read, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** Called as functions are analysed, after reading, for a progress bar. */
+  onAnalysisProgress?: (done: number, total: number) => void;
 }
 
 /** The options that do not change what a scan finds: everything else is part of the result cache's key. */

@@ -39,11 +39,15 @@ test('progress bar: drawn on a terminal outside CI for many files, then erased',
   const progress = progressBar(stream, {});
   progress.onProgress!(0, 200);
   progress.onProgress!(1, 200); // same percent: not redrawn
-  progress.onProgress!(100, 200);
+  progress.onProgress!(200, 200);
+  progress.onAnalysisProgress!(150, 300);
+  progress.onAnalysisProgress!(300, 300);
   progress.finish();
-  assert.equal(written.split('\r\x1b[K').filter(Boolean).length, 2);
+  assert.equal(written.split('\r\x1b[K').filter(Boolean).length, 4);
   assert.match(written, /scanning \[-+\] 0\/200 files/);
-  assert.match(written, /scanning \[#+-+\] 100\/200 files/);
+  assert.match(written, /scanning \[#{2,}-+\] 200\/200 files/, 'reading fills only the first part');
+  assert.match(written, /scanning \[#+-+\] analysing 150\/300 functions/, 'the analysis moves the bar on');
+  assert.match(written, /scanning \[#+\] analysing 300\/300 functions/);
   assert.ok(written.endsWith('\r\x1b[K'), 'the bar is erased');
 });
 
@@ -175,7 +179,7 @@ test('.pre-commit-hooks.yaml defines the massassign hook', () => {
 test('docs/ci.md: the workflow uploads SARIF, and every scan flag it mentions exists', async () => {
   const docs = readFileSync(join(repo, 'docs', 'ci.md'), 'utf8');
   assert.match(docs, /uses: github\/codeql-action\/upload-sarif@v\d/);
-  assert.match(docs, /massassign scan \. --format sarif --output massassign\.sarif/);
+  assert.match(docs, /massassign scan \. -o sarif=massassign\.sarif/);
   assert.match(docs, /id: massassign/);
   const help = (await runCli(['scan', '--help'], noCi)).stdout;
   const flags = new Set(docs.match(/--[a-z][a-z-]+/g));

@@ -26,6 +26,10 @@ const sample: ScanResult = {
     remediation: 'Use an allowlist.',
     fingerprint: 'abc',
     probe: { status: 'confirmed', reason: 'POST /config stored api_key; GET /config re-read it.', fields: ['api_key'], restored: true },
+    fix: { description: 'Skip every key outside SERVICE_CONFIG_CLIENT_FIELDS', applicability: 'unsafe', edits: [{ path: 'app.py', line: 46, column: 1, endLine: 46, endColumn: 1, text: 'if key not in X:\n    continue\n' }] },
+    confidence: 'high',
+    fieldReasons: { api_key: ['credential'] },
+    related: [{ path: 'helpers.py', line: 3, column: 5, note: 'setattr(obj, k, v)' }],
   }],
   errors: [{ path: 'broken.py', message: 'invalid syntax' }],
   stats: { files: 3, bytes: 4096, seconds: 0.2 },
@@ -41,7 +45,9 @@ function keyPaths(value: unknown, prefix = ''): string[] {
 }
 
 test('every field the JSON reporter writes is documented in docs/output.md', () => {
-  const names = new Set(keyPaths(JSON.parse(renderJson(sample, { color: false }))).map((path) => path.split('.').pop()!));
+  // fieldReasons is keyed by field name: its keys are data, not fields of the shape
+  const paths = keyPaths(JSON.parse(renderJson(sample, { color: false }))).filter((path) => !path.startsWith('.findings[].fieldReasons.'));
+  const names = new Set(paths.map((path) => path.split('.').pop()!));
   const undocumented = [...names].filter((name) => !outputDoc.includes(`\`${name}\``));
   assert.deepEqual(undocumented, [], 'add these fields to docs/output.md');
 });
@@ -50,7 +56,7 @@ test('the example in docs/output.md has exactly the shape the reporter writes, o
   const block = /```json\n([\s\S]*?)```/.exec(outputDoc);
   assert.ok(block, 'docs/output.md has a JSON example');
   const documented = keyPaths(JSON.parse(block[1]!)).sort();
-  const optional = ['.errors[]', '.findings[].probe'];
+  const optional = ['.errors[]', '.findings[].probe', '.findings[].fix', '.findings[].confidence', '.findings[].fieldReasons', '.findings[].related'];
   const written = keyPaths(JSON.parse(renderJson(sample, { color: false })))
     .filter((path) => !optional.some((prefix) => path.startsWith(prefix)))
     .sort();

@@ -45,6 +45,9 @@ test('the sample HTML report renders offline in Chromium', { timeout: 30_000 }, 
     ]);
 
     const config = page.locator('article#finding-2');
+    assert.equal(await config.locator('details').evaluate((d) => (d as HTMLDetailsElement).open), true, 'the first findings are open');
+    const open = await page.locator('article details').evaluateAll((nodes) => nodes.map((d) => (d as HTMLDetailsElement).open));
+    assert.deepEqual(open, [true, true, true, false], 'the first three findings are open, later ones folded');
     const sensitive = await config.locator('.field.sensitive').evaluateAll((nodes) => nodes.map((n) => n.firstChild?.textContent));
     assert.deepEqual(sensitive, ['api_key', 'rate_limit', 'debug_mode']);
     assert.deepEqual(await config.locator('.field.writable').evaluateAll((nodes) => nodes.map((n) => n.firstChild?.textContent)), ['display_name']);
@@ -62,6 +65,43 @@ test('the sample HTML report renders offline in Chromium', { timeout: 30_000 }, 
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.screenshot({ path: 'test-artifacts/report-fold.png' });
     assert.deepEqual(escaped, []);
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const provenance = { date: '2026-12-02T19:00:00.000Z', version: '0.1.0', commit: '0123456789abcdef0123', settings: ['severity=medium', 'exclude=tests/**'] };
+
+test('at 1400 and 390 px, light and dark, the report fits its width, folds findings and shows provenance', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'massassign-html-'));
+  const file = join(dir, 'report.html');
+  const [first, ...rest] = sampleResult.findings;
+  const result = { ...sampleResult, findings: rest, suppressed: [first!] };
+  writeFileSync(file, renderHtml(result, { color: false, excerpts: sampleExcerpts, provenance, baselined: [rest[0]!], reasons: { [first!.fingerprint]: 'admin blueprint behind the gateway' } }));
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  mkdirSync('test-artifacts', { recursive: true });
+  try {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const width of [1400, 390]) {
+        const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });
+        await page.goto(pathToFileURL(file).href);
+        assert.equal(await page.locator('script').count(), 0);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `${width} px ${colorScheme}: the page scrolls sideways by ${overflow} px`);
+        const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        assert.equal(background === 'rgb(255, 255, 255)', colorScheme === 'light', `${colorScheme} background ${background}`);
+        assert.match(await page.locator('.provenance').innerText(), /massassign 0\.1\.0 · commit 0123456789ab · settings severity=medium exclude=tests\/\*\*/);
+        assert.ok((await page.locator('nav.toc a').count()) >= 2);
+        assert.ok((await page.locator('article details').count()) >= 3);
+        assert.match(await page.locator('table.silenced').first().innerText(), /admin blueprint behind the gateway/);
+        const message = page.locator('article details summary .message').first();
+        const box = await message.boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= width, `${width} px: the finding's message is off-screen`);
+        await page.screenshot({ path: `test-artifacts/report-${width}-${colorScheme}.png`, fullPage: true });
+        await page.close();
+      }
+    }
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });

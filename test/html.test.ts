@@ -98,3 +98,13 @@ test('a remediation\'s code (lines indented four spaces) is set as a code block,
   const page = renderHtml({ ...sampleResult, findings: [{ ...first!, remediation }, ...rest] }, { color: false });
   assert.match(page, /<p class="remediation">Copy only allowed fields:<\/p><pre><code>ALLOWED = \{&quot;name&quot;\}\nif key in ALLOWED:\n    setattr\(obj, key, value\)<\/code><\/pre><p class="remediation">A denylist is not a fix.<\/p>/);
 });
+
+test('the endpoint table sorts naturally (/v2 before /v10) and the page has no script', () => {
+  const route = sampleResult.routes[0]!;
+  const routes = ['/v10/items', '/v2/items', '/v1/items'].map((rule) => ({ ...route, rule }));
+  const page = renderHtml({ ...sampleResult, routes, findings: [] }, { color: false });
+  const order = [...page.matchAll(/<code>(\/v\d+\/items)<\/code>/g)].map((m) => m[1]);
+  assert.deepEqual(order, ['/v1/items', '/v2/items', '/v10/items']);
+  assert.doesNotMatch(page, /<script/i);
+  assert.match(page, /Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"/);
+});

@@ -48,15 +48,46 @@ test('HTML report of the sample result matches its snapshot', () => {
 });
 
 test('text report prints the probe verdict only when the probe ran', () => {
-  const text = reporters.text(sampleResult, plain);
+  const text = reporters.text(sampleResult, { ...plain, width: 200 });
   assert.equal(text.match(/Probe: {2}confirmed/g)?.length, 2);
   assert.match(text, /Probe: {2}confirmed: api_key, debug_mode, rate_limit \(restored\)\. POST \/config stored/);
 });
 
-test('text report has no ANSI codes without colour, and fits 100 columns', () => {
-  const text = reporters.text(sampleResult, plain);
-  assert.doesNotMatch(text, /\x1b\[/);
-  for (const line of text.split('\n')) assert.ok(line.length <= 100, `line over 100 columns: ${line}`);
+test('text report has no ANSI codes without colour, and wraps to the width without breaking words', () => {
+  for (const width of [60, 80, 120]) {
+    const text = reporters.text(sampleResult, { ...plain, width });
+    assert.doesNotMatch(text, /\x1b\[/);
+    const words = new Set(text.split(/\s+/));
+    for (const line of text.split('\n')) {
+      // a line may only run over by one word too long to wrap (a path, a call)
+      assert.ok(line.length <= width || line.slice(0, line.trimEnd().lastIndexOf(' ')).length <= width, `line over ${width} columns: ${line}`);
+    }
+    assert.ok(words.has('authentication.'), 'words stay whole');
+  }
+});
+
+test('control characters from scanned code reach neither the terminal nor a CI log raw', () => {
+  const evil = structuredClone(sampleResult);
+  evil.findings[0]!.message = 'owned \x1b[2J\x1b]0;title\x07 done\r\n::error::fake \u202e';
+  evil.findings[0]!.trace[0]!.note = 'request.get_json()\x1b[31m';
+  evil.errors = [{ path: 'evil\n::warning::x.py', message: 'bad\x1b[0m' }];
+  for (const name of ['text', 'github'] as const) {
+    const out = reporters[name](evil, { ...plain, color: false });
+    assert.doesNotMatch(out, /[\x00-\x09\x0b-\x1f\x7f\u202e]/, `${name} passes a control character`);
+    assert.doesNotMatch(out, /^::(error|warning)::fake/m, `${name} lets scanned text start a workflow command`);
+    assert.ok(out.split('\n').every((line) => !line.startsWith('::warning::x.py')));
+  }
+  assert.match(reporters.text(evil, plain), /owned \\x1b\[2J/);
+});
+
+test('github annotations: one workflow command per finding, level from severity, properties escaped', () => {
+  const lines = reporters.github(sampleResult, { ...plain, quiet: true }).trimEnd().split('\n');
+  assert.equal(lines.length, sampleResult.findings.length + sampleResult.errors.length);
+  assert.match(lines[0]!, /^::error file=services\/users\.py,line=9,col=12,endLine=\d+,endColumn=\d+,title=MA102 kwargs-from-request \(critical\)::/);
+  assert.ok(lines.some((line) => line.startsWith('::warning file=') && line.includes('MA104')));
+  const odd = structuredClone(sampleResult);
+  odd.findings[0]!.path = 'a,b:c%.py';
+  assert.match(reporters.github(odd, plain), /file=a%2Cb%3Ac%25\.py,/);
 });
 
 test('coloured text report paints the severity and the sensitive fields', () => {
@@ -66,7 +97,7 @@ test('coloured text report paints the severity and the sensitive fields', () => 
 });
 
 test('text report groups by endpoint, worst first, and ends with the summary line', () => {
-  const text = reporters.text(sampleResult, plain);
+  const text = reporters.text(sampleResult, { ...plain, width: 200 });
   const headers = text.split('\n').filter((line) => /^[A-Z]+ \//.test(line));
   assert.deepEqual(headers, [
     'POST /admin/users · no authentication',
@@ -87,4 +118,19 @@ test('text report keeps the line breaks and indentation of code in a remediation
   const remediation = 'Copy only an allowlist:\nfor key in ALLOWED:\n    setattr(user, key, data[key])';
   const text = reporters.text({ ...sampleResult, findings: [{ ...first, remediation }, ...rest] }, plain);
   assert.match(text, /\n {4}Fix: {4}Copy only an allowlist:\n {12}for key in ALLOWED:\n {16}setattr\(user, key, data\[key\]\)\n/);
+});
+
+test('confidence, field reasons and related places reach every reporter when present', () => {
+  const rich = structuredClone(sampleResult);
+  Object.assign(rich.findings[1]!, {
+    confidence: 'low',
+    fieldReasons: { api_key: ['set by the server at app.py:12'] },
+    related: [{ path: 'helpers.py', line: 7, column: 5, note: 'apply_changes(obj, data)' }],
+  });
+  for (const name of Object.keys(reporters) as (keyof typeof reporters)[]) {
+    const out = reporters[name](rich, { ...plain, width: 200 });
+    assert.match(out, /set by the server at app\.py:12/, `${name} leaves out the field reasons`);
+    if (name !== 'github') assert.match(out, /helpers\.py/, `${name} leaves out the related place`);
+    assert.match(out, /low/, `${name} leaves out the confidence`);
+  }
 });

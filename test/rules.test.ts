@@ -5,6 +5,9 @@ import { allRules, ruleByCode } from '../src/rules/index.js';
 import type { KeyBound, SinkHit, SinkKind } from '../src/analysis/hits.js';
 import type { KeySet } from '../src/dataflow/keyset.js';
 import type { Endpoint, ModelInfo } from '../src/result.js';
+import { existsSync, readFileSync as readText } from 'node:fs';
+import { join } from 'node:path';
+import { ruleFiles, ruleIndexSource } from '../src/rules/index-source.js';
 
 const KINDS: SinkKind[] = ['setattr', 'constructor', 'dict-update', 'query-update', 'schema-load', 'privilege-value'];
 const BOUNDS: (KeyBound | undefined)[] = [undefined, 'marshmallow', 'pydantic', 'reqparse'];
@@ -97,4 +100,15 @@ test('MA201 says whether the scope was checked at all or only against the allowe
     "Any API-key holder can choose the scope written to ApiKey through POST /keys: the client's `scope` is stored without checking that it is allowed and held by the caller.",
   );
   assert.match(rule.message({ ...scopeHit, allowlistedOnly: true }, ['scope']), /checked against the server's allowed values but not against the caller's own/);
+});
+
+test('a rule is one file: the registry is generated from the rule files, and each has its fixture folder and docs page', () => {
+  const folder = join(import.meta.dirname, '..', 'src', 'rules');
+  assert.equal(readText(join(folder, 'index.ts'), 'utf8'), ruleIndexSource(ruleFiles(folder)), 'src/rules/index.ts is stale: run npm run docs');
+  assert.deepEqual(ruleFiles(folder).map((r) => r.file).sort(), allRules.map((r) => r.name).sort(), 'file name = rule name');
+  for (const rule of allRules) {
+    assert.ok(existsSync(join(import.meta.dirname, 'fixtures', 'rules', rule.name)), `${rule.name} has no fixture folder`);
+    assert.ok(existsSync(join(import.meta.dirname, '..', 'docs', 'rules', `${rule.name}.md`)), `${rule.name} has no docs page`);
+    assert.equal(typeof rule.remediation, 'function', `${rule.name} writes its own remediation`);
+  }
 });

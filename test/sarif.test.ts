@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import ajvDraft04 from 'ajv-draft-04';
 import type * as Sarif from 'sarif';
 import { scan } from '../src/scan.js';
+import { VERSION } from '../src/version.js';
 import { allRules } from '../src/rules/index.js';
 import { renderRuleHelp } from '../src/rules/render-markdown.js';
 import { fingerprintKey, renderSarif } from '../src/reporters/sarif.js';
@@ -40,9 +41,11 @@ test('the sample result gives one valid run with every rule in tool.driver', () 
   const log = sarifOf(sampleResult);
   assert.equal(log.version, '2.1.0');
   assert.equal(log.runs.length, 1);
-  const rules = log.runs[0].tool.driver.rules ?? [];
+  const all = log.runs[0].tool.driver.rules ?? [];
+  const rules = all.slice(0, allRules.length);
   assert.deepEqual(rules.map((rule) => rule.id), allRules.map((rule) => rule.code));
   for (const [index, rule] of rules.entries()) {
+    assert.equal(rule.helpUri, `https://unpkg.com/massassign@${VERSION}/docs/rules/${allRules[index].name}.md`);
     assert.equal(rule.name, allRules[index].name);
     assert.equal(rule.shortDescription?.text, allRules[index].docs.summary);
     assert.equal(rule.fullDescription?.text, allRules[index].docs.whatItDoes);
@@ -52,6 +55,19 @@ test('the sample result gives one valid run with every rule in tool.driver', () 
     assert.equal(rule.properties?.['security-severity'], '8.0');
     assert.equal(rule.defaultConfiguration?.level, 'error');
   }
+  // code scanning reads security-severity from the rule: a critical or medium finding gets a descriptor of its own
+  assert.deepEqual(all.slice(allRules.length).map((rule) => [rule.id, rule.properties?.['security-severity'], rule.defaultConfiguration?.level]), [
+    ['MA102/critical', '9.5', 'error'],
+    ['MA104/medium', '5.5', 'warning'],
+  ]);
+});
+
+test('URIs are relative to the repository root when the scan is of a subfolder', () => {
+  const provenance = { date: '2026-01-01T00:00:00.000Z', version: VERSION, repositoryRoot: '/srv', settings: [] };
+  const run = (JSON.parse(renderSarif(sampleResult, { color: false, provenance })) as Sarif.Log).runs[0];
+  assert.deepEqual(run.originalUriBaseIds, { '%SRCROOT%': { uri: 'file:///srv/' } });
+  assert.equal(run.results?.[1].locations?.[0].physicalLocation?.artifactLocation?.uri, 'service-config/app.py');
+  assert.equal(run.results?.[1].codeFlows?.[0].threadFlows[0].locations[0].location?.physicalLocation?.artifactLocation?.uri, 'service-config/app.py');
 });
 
 test('each result names its rule, level, sink, trace, model and route', () => {
@@ -59,7 +75,8 @@ test('each result names its rule, level, sink, trace, model and route', () => {
   assert.equal(run.columnKind, 'utf16CodeUnits');
   assert.deepEqual(run.originalUriBaseIds, { '%SRCROOT%': { uri: 'file:///srv/service-config/' } });
   const results = run.results ?? [];
-  assert.deepEqual(results.map((r) => [r.ruleId, r.level]), [['MA102', 'error'], ['MA101', 'error'], ['MA201', 'error'], ['MA104', 'warning']]);
+  assert.deepEqual(results.map((r) => [r.ruleId, r.level]), [['MA102/critical', 'error'], ['MA101', 'error'], ['MA201', 'error'], ['MA104/medium', 'warning']]);
+  assert.deepEqual(results.map((r) => r.properties?.rule), ['MA102', 'MA101', 'MA201', 'MA104']);
   for (const result of results) assert.equal(run.tool.driver.rules?.[result.ruleIndex!].id, result.ruleId);
   const config = results[1];
   assert.deepEqual(config.locations?.[0].physicalLocation, {
@@ -125,6 +142,6 @@ test('findings silenced by ignore comments stay in the log as suppressed results
   const log = sarifOf({ ...sampleResult, findings: rest, suppressed: [first!] });
   const results = log.runs[0]!.results!;
   assert.equal(results.length, sampleResult.findings.length);
-  assert.deepEqual(results.filter((r) => r.suppressions).map((r) => [r.ruleId, r.suppressions![0]!.kind]), [[first!.rule, 'inSource']]);
+  assert.deepEqual(results.filter((r) => r.suppressions).map((r) => [r.properties?.rule, r.suppressions![0]!.kind]), [[first!.rule, 'inSource']]);
   assert.equal(log.runs[0]!.tool.driver.version, JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
 });

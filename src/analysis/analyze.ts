@@ -28,10 +28,9 @@ import { rowsModel, sourceNames, type ModelRow } from '../frameworks/rows.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
 import type { Expr, ModuleIR } from '../python/ir.js';
-import type { Endpoint, Finding, Fix, ModelInfo, ScanError, Severity, TraceStep } from '../result.js';
+import type { Endpoint, Finding, Fix, Location, ModelInfo, ScanError, Severity, TraceStep } from '../result.js';
 import { allRules } from '../rules/index.js';
 import { ProjectIndex, type FunctionInfo } from '../semantic/project.js';
-import { remediationFor } from '../fix/remediation.js';
 import { fixFor } from '../fix/edits.js';
 import type { SinkHit, SinkKind } from './hits.js';
 import { ModelCatalog } from './models.js';
@@ -49,6 +48,8 @@ export interface AnalysisOptions {
   models?: readonly ModelRow[];
   /** The scanned folder or file (ScanOptions.path), for the non-Python files a library reads (connexion specs). */
   path?: string;
+  /** Called as functions are analysed, for a progress bar. */
+  onAnalysisProgress?: (done: number, total: number) => void;
 }
 
 export interface Analysis {
@@ -100,7 +101,9 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   const readsRequest = (fn: FunctionInfo) => fn.module.entry && sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
   const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && readsRequest(fn) && fn.def.body.some((s) => s.t === 'def')).map((fn) => fn.def.name));
   for (const name of LIBRARY_INJECTORS) injectors.add(name);
-  for (const fn of [...project.functions.values()]) {
+  const functions = [...project.functions.values()];
+  for (const [index, fn] of functions.entries()) {
+    options.onAnalysisProgress?.(index + 1, functions.length);
     if (!readsRequest(fn) && !fn.def.decorators.some((d) => injectors.has(simpleName(d))) && !connexion.bodies.has(fn.qname)) continue;
     try {
       engine.summaryOf(fn);
@@ -260,6 +263,7 @@ function toHit(record: SinkRecord & { related?: TraceStep[] }, endpoint: Endpoin
     kind,
     bound: record.bound as SinkHit['bound'],
     location: { path: record.path, line: start.line, column: start.column, endLine: end.line, endColumn: end.column },
+    ...(record.at ? { sink: spanLocation(record.path, module, record.node) } : {}),
     functionName: record.functionName,
     sinkText: record.sinkText,
     targetText: record.targetText,
@@ -319,7 +323,7 @@ function toFinding(hit: SinkHit, contract: Contract, fix: Fix | undefined): Find
     keys: { kind: hit.keys.kind === 'none' ? 'only' : hit.keys.kind, names: hit.keys.kind === 'only' || hit.keys.kind === 'anyBut' ? [...hit.keys.keys].sort() : [] },
     trace: hit.trace,
     message: rule.message(hit, fields),
-    remediation: remediationFor(hit, fields),
+    remediation: rule.remediation(hit, fields),
     ...(fix ? { fix } : {}),
     ...(hit.related ? { related: hit.related } : {}),
     confidence: judged.confidence,
@@ -336,4 +340,11 @@ function fingerprint(parts: string[]): string {
 function unionSteps(a: TraceStep[], b: TraceStep[]): TraceStep[] {
   const byPlace = new Map([...a, ...b].map((s) => [`${s.path}:${s.line}:${s.column}`, s]));
   return [...byPlace.values()].sort((x, y) => x.path.localeCompare(y.path) || x.line - y.line || x.column - y.column);
+}
+
+/** A span of a module as a 1-based location. */
+function spanLocation(path: string, module: ModuleIR, span: { s: number; e: number }): Location {
+  const start = positionOf(module.lineStarts, span.s);
+  const end = positionOf(module.lineStarts, span.e);
+  return { path, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }

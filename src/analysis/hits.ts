@@ -18,6 +18,8 @@ export interface SinkHit {
   kind: SinkKind;
   bound?: KeyBound;
   location: Location;
+  /** The whole sink expression, when the finding sits on a part of it (the keyword of a multi-line call). */
+  sink?: Location;
   /** Qualified name of the function holding the sink. */
   functionName: string;
   /** Source text of the sink call, e.g. `setattr(config, key, value)`. */

@@ -2,51 +2,27 @@
 // scanned folder, then overridden by whatever the command line sets.
 import { dirname, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import type { Severity } from '../result.js';
-import type { ModelRow } from '../frameworks/rows.js';
-import type { FailOn } from './schema.js';
+import { kebab, scanOptions, type Settings } from './options.js';
 import type { LoadedConfig } from './load.js';
 
-export interface Settings {
-  include?: string[];
-  exclude?: string[];
-  sensitive?: string[];
-  notSensitive?: string[];
-  extraSources?: string[];
-  extraSanitizers?: string[];
-  extraSinks?: string[];
-  apiKeyDecorators?: string[];
-  severity?: Severity;
-  select?: string[];
-  ignore?: string[];
-  failOn?: FailOn;
-  models?: ModelRow[];
-}
+export type { Settings } from './options.js';
 
 /** The config's settings for a scan of `scanFolder` (absolute); command-line `overrides` win key by key. */
 export function resolveSettings(loaded: LoadedConfig | null, scanFolder: string, overrides: Settings): Settings {
-  const fromFile: Settings = {};
+  const fromFile: Record<string, unknown> = {};
   if (loaded) {
-    const c = loaded.config;
     const rel = relative(dirname(loaded.file), scanFolder);
-    const rebase = (globs?: string[]) => globs?.map((g) => rebaseGlob(g, rel)).filter((g): g is string => g !== null);
-    Object.assign(fromFile, {
-      include: rebase(c.include),
-      exclude: rebase(c.exclude),
-      sensitive: c.sensitive,
-      notSensitive: c['not-sensitive'],
-      extraSources: c['extra-sources'],
-      extraSanitizers: c['extra-sanitizers'],
-      extraSinks: c['extra-sinks'],
-      apiKeyDecorators: c['api-key-decorators'],
-      severity: c.severity,
-      select: c.select,
-      ignore: c.ignore,
-      failOn: c['fail-on'],
-      models: c.models,
-    } satisfies Settings);
+    for (const option of scanOptions) fromFile[option.key] = loaded.config[kebab(option.key)];
+    for (const key of ['include', 'exclude'] as const) {
+      fromFile[key] = (fromFile[key] as string[] | undefined)?.map((g) => rebaseGlob(g, rel)).filter((g): g is string => g !== null);
+    }
   }
-  return { ...withoutUndefined(fromFile), ...withoutUndefined(overrides) };
+  return { ...withoutUndefined(fromFile as Settings), ...withoutUndefined(overrides) };
+}
+
+/** Only the option keys of `flags`, so unrelated flags never reach the scan. */
+export function settingsOf(flags: Record<string, unknown>): Settings {
+  return Object.fromEntries(scanOptions.map((option) => [option.key, flags[option.key]])) as Settings;
 }
 
 function withoutUndefined<T extends object>(value: T): T {

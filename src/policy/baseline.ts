@@ -9,6 +9,8 @@ export interface BaselineEntry {
   rule: string;
   path: string;
   fingerprint: string;
+  /** Why it is accepted (Brakeman's ignore-file note); written by hand, kept by reporters that list baselined findings. */
+  note?: string;
 }
 
 export interface Baseline {
@@ -26,7 +28,7 @@ const baselineSchema = {
       items: {
         type: 'object',
         required: ['rule', 'path', 'fingerprint'],
-        properties: { rule: { type: 'string' }, path: { type: 'string' }, fingerprint: { type: 'string', minLength: 1 } },
+        properties: { rule: { type: 'string' }, path: { type: 'string' }, fingerprint: { type: 'string', minLength: 1 }, note: { type: 'string' } },
       },
     },
   },

@@ -1,6 +1,6 @@
 // Which findings a run reports and whether it fails: rule selection by code or name, the severity
 // threshold, and `fail-on`.
-import type { Finding, Severity } from '../result.js';
+import type { Confidence, Finding, Severity } from '../result.js';
 import type { FailOn } from '../config/schema.js';
 import { ruleByCode } from '../rules/index.js';
 
@@ -22,13 +22,18 @@ export interface FindingFilter {
   ignore?: string[];
   /** Only findings at or above this severity. */
   severity?: Severity;
+  /** Only findings at or above this confidence; one without a confidence counts as high. */
+  minConfidence?: Confidence;
 }
+
+const confidenceRank: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 
 export function filterFindings(findings: Finding[], filter: FindingFilter): Finding[] {
   return findings.filter((finding) =>
     (!filter.select || filter.select.some((reference) => namesRule(reference, finding)))
     && !(filter.ignore ?? []).some((reference) => namesRule(reference, finding))
-    && (!filter.severity || atOrAbove(finding.severity, filter.severity)));
+    && (!filter.severity || atOrAbove(finding.severity, filter.severity))
+    && (!filter.minConfidence || confidenceRank[finding.confidence ?? 'high'] >= confidenceRank[filter.minConfidence]));
 }
 
 /** Whether the reported findings fail the run: any finding by default, none with `never`. */

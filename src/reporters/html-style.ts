@@ -1,4 +1,5 @@
-// The HTML report's inline stylesheet: readable on a 1366×768 laptop screen, printable, no external assets.
+// The HTML report's inline stylesheet: readable from a 1400 px screen down to a 390 px phone, light and dark
+// (prefers-color-scheme), printable, no external assets.
 export const reportCss = `
 :root { --ink: #1d2330; --muted: #5b6474; --line: #d9dee7; --panel: #f6f8fb; --accent: #2f5fb3;
   --critical: #8f1239; --high: #c2261f; --medium: #b26a00; --low: #2b6cb0; --ok: #2f7d4f; }
@@ -66,7 +67,40 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6p
 .probe.confirmed .probe-status { color: var(--high); }
 .restored { color: var(--ok); } .not-restored { color: var(--critical); font-weight: 700; }
 .errors li { margin: 4px 0; }
+details > summary { cursor: pointer; list-style: none; display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 12px; }
+details > summary::-webkit-details-marker { display: none; }
+details > summary::before { content: "▸"; color: var(--muted); } details[open] > summary::before { content: "▾"; }
+details > summary .message { flex-basis: 100%; font-size: 15px; margin: 6px 0 2px; }
+.rule-group h3.group, h3.group { font-size: 17px; margin: 24px 0 4px; }
+h4.file { text-transform: none; letter-spacing: 0; font-size: 14px; color: var(--ink); margin: 14px 0 0; }
+.toc ul { margin: 4px 0; padding-left: 20px; } .toc li { margin: 2px 0; }
+.evidence { margin: 0; padding-left: 20px; font-size: 14px; }
+.provenance { font-size: 13px; margin-top: 4px; }
+code { overflow-wrap: anywhere; }
 footer { margin-top: 32px; color: var(--muted); font-size: 13px; border-top: 1px solid var(--line); padding-top: 10px; }
+@media screen and (max-width: 600px) {
+  body { font-size: 14px; }
+  main { padding: 12px 12px 32px; }
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
+  table.endpoints thead { display: none; }
+  table.endpoints tr { display: block; border-bottom: 1px solid var(--line); padding: 6px 0; }
+  table.endpoints td { display: inline-block; border: 0; padding: 2px 8px 2px 0; }
+  table.endpoints td:nth-child(2) { display: block; }
+  table.silenced td, table.silenced th { padding: 4px; }
+  .finding { padding: 12px; }
+  .finding .where { margin-left: 0; }
+  .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: 6px; }
+  .trace li { padding-left: 34px; }
+}
+@media (prefers-color-scheme: dark) {
+  :root { --ink: #e3e7ee; --muted: #9ba5b7; --line: #353c4a; --panel: #1b212d; --accent: #86aeff;
+    --critical: #f06b9f; --high: #ff7a70; --medium: #f1b14a; --low: #79b0ff; --ok: #6fcf97; }
+  body { background: #10141c; }
+  .badge, .field.sensitive, .trace li::before { color: #10141c; }
+  .field { background: #151a24; }
+  .field.writable { background: #3b3316; border-color: #806a22; }
+  .probe.confirmed { background: #3a1c1f; border-color: #6e2c31; }
+}
 @media print {
   body { font-size: 11pt; } main { max-width: none; padding: 0; }
   .finding, tr, pre { break-inside: avoid; }

@@ -11,6 +11,10 @@ interface Numbered {
   finding: Finding;
 }
 
+/** `/v2/items` before `/v10/items`, `<int:id>` segments by their text: numbers compare as numbers. */
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+const naturalOrder = (a: string, b: string) => collator.compare(a, b);
+
 const sameEndpoint = (finding: Finding, route: Pick<Endpoint, 'methods' | 'rule'>) =>
   finding.endpoint !== null && finding.endpoint.rule === route.rule && finding.endpoint.methods.some((m) => route.methods.includes(m));
 
@@ -40,7 +44,7 @@ function endpointRow(methods: string[], rule: string | null, auth: Endpoint['aut
 /** Every route, by URL rule, then any finding whose endpoint is not among the routes. */
 function endpointTable(result: ScanResult, numbered: Numbered[]): Markup {
   const rows = [...result.routes]
-    .sort((a, b) => a.rule.localeCompare(b.rule) || a.methods.join().localeCompare(b.methods.join()))
+    .sort((a, b) => naturalOrder(a.rule, b.rule) || naturalOrder(a.methods.join(), b.methods.join()))
     .map((route) => endpointRow(route.methods, route.rule, route.auth, numbered.filter(({ finding }) => sameEndpoint(finding, route))));
   const orphanRows = numbered
     .filter(({ finding }) => !result.routes.some((route) => sameEndpoint(finding, route)))
@@ -62,7 +66,8 @@ function fieldList(finding: Finding, model: ModelInfo | undefined): Markup {
   const items = names.map((name) => {
     const field = model?.fields.find((f) => f.name === name);
     const kind = finding.fields.includes(name) ? 'field sensitive' : finding.writable.includes(name) ? 'field writable' : 'field';
-    const tags = [field?.sensitive, field?.primaryKey ? 'primary key' : undefined, field?.foreignKey ? `→ ${field.foreignKey}` : undefined].filter(Boolean).join(', ');
+    const contract = field?.contract ? `${field.contract.owner}-owned: ${field.contract.reasons.map((r) => r.text + (r.path ? ` (${r.path}${r.line ? `:${r.line}` : ''})` : '')).join('; ')}` : undefined;
+    const tags = [field?.sensitive, field?.primaryKey ? 'primary key' : undefined, field?.foreignKey ? `→ ${field.foreignKey}` : undefined, contract].filter(Boolean).join(', ');
     return html`<li class="${kind}">${name}${tags ? html`<small>${tags}</small>` : ''}</li>`;
   });
   return html`<ul class="fields">${items}</ul><p class="legend">Strong red: sensitive and writable by the caller · yellow: writable · grey: not writable.</p>`;
@@ -110,13 +115,22 @@ function fixSection(finding: Finding): Markup {
   }</div>`;
 }
 
-function findingArticle({ id, finding }: Numbered, result: ScanResult, excerpts: Record<string, string>): Markup {
+/** Why each field is not the client's (contract evidence), and the further places the finding involves. */
+function evidence(finding: Finding): Markup {
+  const reasons = Object.entries(finding.fieldReasons ?? {});
+  const related = finding.related ?? [];
+  return html`${reasons.length ? html`<h4>Evidence</h4><ul class="evidence">${reasons.map(([field, why]) => html`<li><code>${field}</code>: ${why.join('; ')}</li>`)}</ul>` : ''}${
+    related.length ? html`<h4>Related</h4><ul class="evidence">${related.map((step) => html`<li><code>${step.note}</code> <span class="none">${step.path}:${step.line}</span></li>`)}</ul>` : ''
+  }`;
+}
+
+function findingArticle({ id, finding }: Numbered, result: ScanResult, excerpts: Record<string, string>, open: boolean): Markup {
   const model = result.models.find((m) => m.name === finding.model);
   const route = result.routes.find((r) => sameEndpoint(finding, r));
   const probe = finding.probe;
-  return html`<article class="${`finding ${finding.severity}`}" id="${id}">
-<header><span class="${`badge ${finding.severity}`}">${finding.severity}</span><h3>${finding.rule} ${finding.name}</h3><span class="where">${finding.path}:${finding.line}:${finding.column}</span></header>
-<p class="message">${finding.message}</p>
+  return html`<article class="${`finding ${finding.severity}`}" id="${id}"><details${new Markup(open ? ' open' : '')}>
+<summary><span class="${`badge ${finding.severity}`}">${finding.severity}</span><h3>${finding.rule} ${finding.name}</h3><span class="where">${finding.path}:${finding.line}:${finding.column}</span>
+<span class="message">${finding.message}</span></summary>
 <p class="sub">${whyInWords(finding)}</p>
 <dl class="facts">
 <dt>Route</dt><dd><code>${endpointLabel(finding.endpoint)}</code>${route ? html` <span class="none">— ${route.handler}, ${route.location.path}:${route.location.line}</span>` : ''}</dd>
@@ -127,8 +141,10 @@ function findingArticle({ id, finding }: Numbered, result: ScanResult, excerpts:
 <h4>Fields</h4>${fieldList(finding, model)}
 <h4>Source → sink</h4>${trace(finding, excerpts)}
 ${probe ? probeSection(probe) : ''}
+${finding.confidence ? html`<p class="sub">Confidence: ${finding.confidence}</p>` : ''}
+${evidence(finding)}
 ${fixSection(finding)}
-</article>`;
+</details></article>`;
 }
 
 function errorList(result: ScanResult): Markup {
@@ -136,16 +152,61 @@ function errorList(result: ScanResult): Markup {
   return html`<section><h2>Files that could not be analysed</h2><ul class="errors">${result.errors.map((error) => html`<li><code>${error.path}</code>: ${error.message}</li>`)}</ul></section>`;
 }
 
+/** Findings grouped by rule, then by file, in the order the endpoint groups put them (worst first). */
+function groupedFindings(numbered: Numbered[], result: ScanResult, excerpts: Record<string, string>): { toc: Markup; body: Markup } {
+  const byRule = new Map<string, Numbered[]>();
+  for (const item of numbered) byRule.set(item.finding.rule, [...(byRule.get(item.finding.rule) ?? []), item]);
+  const rules = [...byRule.keys()].sort();
+  const toc = html`<nav class="toc" aria-label="Contents"><h2>Contents</h2><ul>${rules.map((code) => {
+    const items = byRule.get(code)!;
+    const files = [...new Set(items.map((i) => i.finding.path))].sort(naturalOrder);
+    return html`<li><a href="${`#rule-${code}`}">${code} ${items[0]!.finding.name}</a> <span class="none">(${items.length})</span><ul>${files.map((file) => html`<li><a href="${`#rule-${code}-${slug(file)}`}">${file}</a> <span class="none">(${items.filter((i) => i.finding.path === file).length})</span></li>`)}</ul></li>`;
+  })}</ul></nav>`;
+  let opened = 0;
+  const body = html`${rules.map((code) => {
+    const items = byRule.get(code)!;
+    const files = [...new Set(items.map((i) => i.finding.path))].sort(naturalOrder);
+    return html`<section class="rule-group" id="${`rule-${code}`}"><h3 class="group">${code} ${items[0]!.finding.name}</h3>${files.map((file) => html`<h4 class="file" id="${`rule-${code}-${slug(file)}`}"><code>${file}</code></h4>${
+      items.filter((i) => i.finding.path === file).map((item) => findingArticle(item, result, excerpts, opened++ < openFindings))
+    }`)}</section>`;
+  })}`;
+  return { toc, body };
+}
+
+/** The first findings are open; the rest are folded, so 60 findings stay a page you can scan. */
+const openFindings = 3;
+const slug = (text: string) => text.replace(/[^A-Za-z0-9]+/g, '-');
+
+function provenanceLine(options: RenderOptions): Markup {
+  const p = options.provenance;
+  if (!p) return html``;
+  return html`<p class="sub provenance">Made ${p.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} by massassign ${p.version}${p.commit ? html` · commit <code>${p.commit.slice(0, 12)}</code>` : ''}${
+    p.settings.length ? html` · settings <code>${p.settings.join(' ')}</code>` : ' · default settings'}</p>`;
+}
+
+/** Suppressed and baselined findings: listed with the reason their comment or baseline entry gives. */
+function silenced(result: ScanResult, options: RenderOptions): Markup {
+  const row = (finding: Finding, reason: string | undefined) =>
+    html`<tr><td><span class="${`badge ${finding.severity}`}">${finding.severity}</span> ${finding.rule}</td><td><code>${finding.path}:${finding.line}</code></td><td>${reason ?? html`<span class="none">no reason given</span>`}</td></tr>`;
+  const suppressed = result.suppressed ?? [];
+  const baselined = options.baselined ?? [];
+  if (suppressed.length === 0 && baselined.length === 0) return html``;
+  const table = (title: string, rows: Markup[]) => (rows.length ? html`<h3 class="group">${title}</h3><table class="silenced"><thead><tr><th>Rule</th><th>Where</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>` : '');
+  return html`<section><h2>Not reported</h2>${table('Suppressed by ignore comments', suppressed.map((f) => row(f, options.reasons?.[f.fingerprint])))}${table('In the baseline', baselined.map((f) => row(f, options.reasons?.[f.fingerprint])))}</section>`;
+}
+
 export function renderHtml(result: ScanResult, options: RenderOptions): string {
   const groups = groupByEndpoint(result.findings);
   const numbered: Numbered[] = groups.flatMap((group) => group.findings).map((finding, index) => ({ id: `finding-${index + 1}`, finding }));
   const excerpts = options.excerpts ?? {};
-  const findings = numbered.length === 0 ? html`<p>No mass assignment found.</p>` : numbered.map((item) => findingArticle(item, result, excerpts));
+  const { toc, body } = groupedFindings(numbered, result, excerpts);
+  const findings = numbered.length === 0 ? html`<p>No mass assignment found.</p>` : body;
   const page = html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>massassign report: ${result.root}</title>
 <style>${new Markup(reportCss)}</style>
@@ -153,9 +214,12 @@ export function renderHtml(result: ScanResult, options: RenderOptions): string {
 <body><main>
 <h1>Mass assignment report</h1>
 <p class="sub"><code>${result.root}</code> · CWE-915 · OWASP API3:2023</p>
+${provenanceLine(options)}
 ${summary(result)}
+${numbered.length > 0 ? toc : ''}
 ${endpointTable(result, numbered)}
 <section><h2>Findings</h2>${findings}</section>
+${silenced(result, options)}
 ${errorList(result)}
 <footer>${summaryLine(result)}</footer>
 </main></body>

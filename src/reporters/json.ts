@@ -20,6 +20,10 @@ export function renderJson(result: ScanResult): string {
     trace: f.trace,
     message: f.message,
     remediation: f.remediation,
+    ...(f.fix ? { fix: f.fix } : {}), // edits with applicability, as `scan --fix` applies them
+    ...(f.confidence ? { confidence: f.confidence } : {}),
+    ...(f.fieldReasons ? { fieldReasons: f.fieldReasons } : {}),
+    ...(f.related ? { related: f.related } : {}),
     fingerprint: f.fingerprint,
     ...(f.probe ? { probe: f.probe } : {}), // only after `scan --probe` (docs/probe.md)
   }));

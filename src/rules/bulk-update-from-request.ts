@@ -1,5 +1,7 @@
 // MA104: query.update(data), update(M).values(**data) and insert(M).values(data) write the caller's keys as columns in bulk.
 import type { Rule } from './rule.js';
+import { allowlistLine, blockedClause, codeBlock, writtenMapping } from './remediation-text.js';
+import { filterAtSink } from '../fix/sink-edits.js';
 import { fieldWriteMessage } from './describe.js';
 import { API_KEY_IS_NOT_AUTHORISATION, COMMON_FAQ, CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
 
@@ -43,6 +45,12 @@ def update_account(account_id):
     Account.query.filter_by(id=account_id).update(changes)
     db.session.commit()
     return jsonify(updated=account_id)`),
+    proof: {
+      seed: 'm.Account(id=1, name="a")',
+      method: 'put', path: '/accounts/1',
+      attack: { name: 'b', is_admin: true }, stored: 'm.db.session.get(m.Account, 1).is_admin', attacked: true,
+      legitimate: { name: 'b' }, legitimateStored: 'm.db.session.get(m.Account, 1).name', legitimateValue: 'b',
+    },
     references: [
       CWE_915,
       OWASP_API3,
@@ -61,4 +69,9 @@ def update_account(account_id):
   },
   claims: (hit) => hit.kind === 'query-update' && hit.bound === undefined,
   message: (hit, fields) => fieldWriteMessage(hit, fields, 'become the column values of a bulk update'),
+  remediation: (hit, fields) => {
+    const { name, line } = allowlistLine(hit);
+    return `Update only an explicit allowlist of ${hit.model?.name ?? 'the table\'s'} columns${blockedClause(fields)}:\n${codeBlock(`${line}\nvalues = {key: value for key, value in ${writtenMapping(hit)}.items() if key in ${name}}`)}\nthen pass values to the update, and scope the query to rows the caller owns.`;
+  },
+  fix: (hit, context) => filterAtSink(hit, context, 'the update values'),
 };

@@ -1,5 +1,7 @@
 // MA201: a key-issuing endpoint (or any write) stores a client-chosen scope, role or permission without checking the caller may grant it.
 import type { Rule } from './rule.js';
+import { codeBlock } from './remediation-text.js';
+import { scopeCheckFix } from '../fix/library-edits.js';
 import { caller, target, via } from './describe.js';
 import { API_KEY_IS_NOT_AUTHORISATION, API_KEY_FAQ, CWE_915, FALSE_POSITIVE_FAQ, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
 
@@ -37,6 +39,11 @@ export const clientChosenScope: Rule = {
         abort(403)
 `,
     ),
+    proof: {
+      method: 'post', path: '/keys',
+      attack: { scope: 'admin' }, stored: 'sorted(k.scope for k in m.ApiKey.query.all())', attacked: ['admin', 'config:write'],
+      legitimate: { scope: 'config:write' }, legitimateStored: 'sorted(k.scope for k in m.ApiKey.query.all())', legitimateValue: ['config:write', 'config:write'],
+    },
     references: [
       CWE_915,
       OWASP_API3,
@@ -69,4 +76,9 @@ export const clientChosenScope: Rule = {
       : `the client's \`${field}\` is stored without checking that it is allowed and held by the caller`;
     return `${caller(hit)} can choose the ${field} written to ${target(hit)}${via(hit)}: ${why}.`;
   },
+  remediation: (hit) => {
+    const field = hit.field ?? 'scope';
+    return `Do not store the caller's ${field} as sent. Check it on the server against the values that exist AND against what the caller itself holds, and refuse with 403 otherwise:\n${codeBlock(`requested = set(str(data.get("${field}", "")).split())\nif not requested <= ALLOWED_SCOPES or not requested <= set(g.api_key.${field}.split()):\n    abort(403)`)}`;
+  },
+  fix: scopeCheckFix,
 };

@@ -1,5 +1,7 @@
 // MA103: obj.__dict__.update(data) and vars(obj).update(data) overwrite an object's attributes with whatever keys the caller sends.
 import type { Rule } from './rule.js';
+import { allowlistLine, blockedClause, codeBlock, writtenMapping } from './remediation-text.js';
+import { filterAtSink, setattrGuard } from '../fix/sink-edits.js';
 import { fieldWriteMessage } from './describe.js';
 import { API_KEY_IS_NOT_AUTHORISATION, COMMON_FAQ, CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
 
@@ -42,6 +44,11 @@ def create_project():
     db.session.add(project)
     db.session.commit()
     return jsonify(id=project.id), 201`),
+    proof: {
+      method: 'post', path: '/projects',
+      attack: { title: 't', owner_id: 99, is_public: true }, stored: '[p.owner_id for p in m.Project.query.all()]', attacked: [99],
+      legitimate: { title: 'roadmap' }, legitimateStored: '[p.title for p in m.Project.query.all()]', legitimateValue: ['roadmap'],
+    },
     references: [CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, 'Python data model: object.__dict__ — https://docs.python.org/3/reference/datamodel.html#object.__dict__'],
     faq: [
       ...COMMON_FAQ,
@@ -55,4 +62,9 @@ def create_project():
   },
   claims: (hit) => hit.kind === 'dict-update' && hit.bound === undefined,
   message: (hit, fields) => fieldWriteMessage(hit, fields, 'are merged into its __dict__'),
+  remediation: (hit, fields) => {
+    const { name, line } = allowlistLine(hit);
+    return `Merge only an explicit allowlist of ${hit.model?.name ?? 'the object\'s'} fields${blockedClause(fields)}:\n${codeBlock(`${line}\n${hit.targetText || 'obj'}.__dict__.update({key: value for key, value in ${writtenMapping(hit)}.items() if key in ${name}})`)}\nA denylist, hasattr() or a "_" prefix check is not a fix: every column passes them.`;
+  },
+  fix: (hit, context) => filterAtSink(hit, context, 'the merged mapping') ?? setattrGuard(hit, context),
 };

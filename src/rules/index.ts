@@ -1,4 +1,5 @@
 // The rule registry: every rule, sorted by code, and lookup by code or name.
+// Generated from the rule files by `npm run docs` (src/rules/index-source.ts). Do not edit.
 import type { Rule } from './rule.js';
 import { bulkUpdateFromRequest } from './bulk-update-from-request.js';
 import { clientChosenScope } from './client-chosen-scope.js';
@@ -12,14 +13,14 @@ import { setattrFromRequest } from './setattr-from-request.js';
 export type { Rule, RuleDocs } from './rule.js';
 
 export const allRules: Rule[] = [
-  setattrFromRequest,
-  kwargsFromRequest,
-  dictUpdateFromRequest,
   bulkUpdateFromRequest,
-  schemaLoadsSensitiveField,
+  clientChosenScope,
+  dictUpdateFromRequest,
+  kwargsFromRequest,
   pydanticModelPermitsSensitiveField,
   reqparseDeclaresSensitiveArgument,
-  clientChosenScope,
+  schemaLoadsSensitiveField,
+  setattrFromRequest,
 ].sort((a, b) => a.code.localeCompare(b.code));
 
 /** The rule with this code (`MA101`, any case) or name (`setattr-from-request`), or undefined. */

@@ -1,5 +1,7 @@
 // MA102: Model(**data) and other calls that assign their keyword arguments let the caller choose the fields of a new or changed record.
 import type { Rule } from './rule.js';
+import { allowlistLine, blockedClause, codeBlock, writtenMapping } from './remediation-text.js';
+import { filterAtSink } from '../fix/sink-edits.js';
 import { fieldWriteMessage } from './describe.js';
 import { API_KEY_IS_NOT_AUTHORISATION, COMMON_FAQ, CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
 
@@ -42,6 +44,12 @@ def create_device():
     db.session.add(device)
     db.session.commit()
     return jsonify(id=device.id), 201`),
+    proof: {
+      method: 'post', path: '/devices',
+      attack: { name: 'd', owner_id: 99, is_approved: true }, stored: '[d.owner_id for d in m.Device.query.all()]', attacked: [99],
+      legitimate: { name: 'd', location: 'lab' }, legitimateStored: '[d.location for d in m.Device.query.all()]', legitimateValue: ['lab'],
+      legitimateTodo: 'owner_id is NOT NULL and the example takes it from the client: the allowlist drops it, and only a human can say the server sets it (owner_id=g.api_key.id)',
+    },
     references: [
       CWE_915,
       OWASP_API3,
@@ -60,4 +68,10 @@ def create_device():
   },
   claims: (hit) => hit.kind === 'constructor' && hit.bound === undefined,
   message: (hit, fields) => fieldWriteMessage(hit, fields, 'are unpacked as keyword arguments into its constructor'),
+  remediation: (hit, fields) => {
+    const { name, line } = allowlistLine(hit);
+    const model = hit.model?.name ?? 'the object';
+    return `Build ${model} from an allowlist of fields, not from the caller's keys${blockedClause(fields)}:\n${codeBlock(`${line}\n${model}(**{key: value for key, value in ${writtenMapping(hit)}.items() if key in ${name}})`)}\nor load the body with a strict schema (marshmallow with only those fields, or pydantic with extra fields forbidden) first.`;
+  },
+  fix: (hit, context) => filterAtSink(hit, context, 'the keyword arguments'),
 };

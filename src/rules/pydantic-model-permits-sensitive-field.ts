@@ -1,5 +1,7 @@
 // MA106: a pydantic model that allows extra fields or declares a sensitive one, whose .dict()/.model_dump() reaches a write.
 import type { Rule } from './rule.js';
+import { blockedClause, fieldsOrSensitive } from './remediation-text.js';
+import { pydanticFix } from '../fix/library-edits.js';
 import { fieldWriteMessage } from './describe.js';
 import { API_KEY_IS_NOT_AUTHORISATION, COMMON_FAQ, CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
 
@@ -68,6 +70,11 @@ def create_webhook():
     db.session.add(webhook)
     db.session.commit()
     return jsonify(id=webhook.id), 201`, { libraries: 'from pydantic import BaseModel, Extra, ValidationError' }),
+    proof: {
+      method: 'post', path: '/webhooks',
+      attack: { url: 'https://example.test/hook', event: 'push', is_verified: true }, stored: '[w.is_verified for w in m.Webhook.query.all()]', attacked: [true],
+      legitimate: { url: 'https://example.test/b', event: 'push' }, legitimateStored: '[w.url for w in m.Webhook.query.all()]', legitimateValue: ['https://example.test/b'],
+    },
     references: [
       CWE_915,
       OWASP_API3,
@@ -87,4 +94,7 @@ def create_webhook():
   },
   claims: (hit) => hit.bound === 'pydantic' && hit.kind !== 'schema-load' && hit.kind !== 'privilege-value',
   message: (hit, fields) => fieldWriteMessage(hit, fields, 'are passed through a pydantic model that permits them'),
+  remediation: (_hit, fields) =>
+    `Make the request model strict${blockedClause(fields)}: remove ${fieldsOrSensitive(fields)} from it, ignore or forbid extra fields (v1: class Config: extra = Extra.ignore or Extra.forbid; v2: model_config = ConfigDict(extra="forbid")), and set those fields on the server.`,
+  fix: pydanticFix,
 };

@@ -1,6 +1,12 @@
 // A rule's docs page as Markdown (docs/rules/<name>.md) and the index page; `npm run docs` and the docs test both use these.
 import type { Rule } from './rule.js';
 import { FLASK_FIXES } from './shared-docs.js';
+import { VERSION } from '../version.js';
+
+/** The rule's page as published with the npm package (docs/rules ships in it), pinned to this version. */
+export function ruleDocsUrl(rule: Rule): string {
+  return `https://unpkg.com/massassign@${VERSION}/docs/rules/${rule.name}.md`;
+}
 
 /** A reference written `Title — URL` as a Markdown link. */
 export function referenceLink(reference: string): string {

@@ -1,5 +1,7 @@
 // MA107: a flask-restful reqparse parser that declares a sensitive argument whose parsed value reaches a model.
 import type { Rule } from './rule.js';
+import { allowlistLine, fieldsOrSensitive } from './remediation-text.js';
+import { reqparseFix } from '../fix/library-edits.js';
 import { fieldWriteMessage } from './describe.js';
 import { API_KEY_IS_NOT_AUTHORISATION, COMMON_FAQ, CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
 
@@ -53,6 +55,11 @@ def create_user():
     db.session.add(user)
     db.session.commit()
     return jsonify(id=user.id), 201`, { libraries: 'from flask_restful import reqparse' }),
+    proof: {
+      method: 'post', path: '/users',
+      attack: { username: 'u', is_admin: true }, stored: '[u.is_admin for u in m.User.query.all()]', attacked: [true],
+      legitimate: { username: 'v', email: 'v@example.test' }, legitimateStored: '[u.username for u in m.User.query.all()]', legitimateValue: ['v'],
+    },
     references: [
       CWE_915,
       OWASP_API3,
@@ -71,4 +78,9 @@ def create_user():
   },
   claims: (hit) => hit.bound === 'reqparse' && hit.kind !== 'schema-load' && hit.kind !== 'privilege-value',
   message: (hit, fields) => fieldWriteMessage(hit, fields, 'are declared by a reqparse parser and written to it'),
+  remediation: (hit, fields) => {
+    const { fields: safe } = allowlistLine(hit);
+    return `Remove the add_argument() calls for ${fieldsOrSensitive(fields)} from this endpoint's parser and set them on the server${safe.length ? `; the parser may declare ${safe.join(', ')}` : ''}.`;
+  },
+  fix: reqparseFix,
 };

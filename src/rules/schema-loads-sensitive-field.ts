@@ -1,5 +1,7 @@
 // MA105: a marshmallow schema that loads onto a model, lets unknown keys through, or declares a sensitive field.
 import type { Rule } from './rule.js';
+import { allowlistLine, blockedClause, fieldsOrSensitive } from './remediation-text.js';
+import { marshmallowFix } from '../fix/library-edits.js';
 import { fieldWriteMessage } from './describe.js';
 import { API_KEY_IS_NOT_AUTHORISATION, COMMON_FAQ, CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
 
@@ -68,6 +70,12 @@ def update_member(member_id):
         setattr(member, key, value)
     db.session.commit()
     return MemberSchema().dump(member)`, { libraries: 'from marshmallow import RAISE, Schema, ValidationError, fields' }),
+    proof: {
+      seed: 'm.Member(id=1, name="a", role="viewer")',
+      method: 'patch', path: '/members/1',
+      attack: { name: 'b', role: 'admin' }, stored: 'm.db.session.get(m.Member, 1).role', attacked: 'admin',
+      legitimate: { name: 'b' }, legitimateStored: 'm.db.session.get(m.Member, 1).name', legitimateValue: 'b',
+    },
     references: [
       CWE_915,
       OWASP_API3,
@@ -94,4 +102,9 @@ def update_member(member_id):
   },
   claims: (hit) => hit.kind === 'schema-load' || (hit.bound === 'marshmallow' && hit.kind !== 'privilege-value'),
   message: (hit, fields) => fieldWriteMessage(hit, fields, 'are loaded onto it through a marshmallow schema that accepts them'),
+  remediation: (hit, fields) => {
+    const { fields: safe } = allowlistLine(hit);
+    return `Make the schema strict${blockedClause(fields)}: declare ${fieldsOrSensitive(fields)} dump_only=True (or list them in Meta.dump_only / Meta.exclude), keep unknown=RAISE (or EXCLUDE), and let it load only the fields a client may set${safe.length ? ` (${safe.join(', ')})` : ''}.`;
+  },
+  fix: marshmallowFix,
 };

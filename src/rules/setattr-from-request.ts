@@ -1,5 +1,7 @@
 // MA101: setattr(obj, key, value) in a loop over the request body lets the caller choose which attributes are written.
 import type { Rule } from './rule.js';
+import { allowlistLine, blockedClause, codeBlock } from './remediation-text.js';
+import { setattrGuard } from '../fix/sink-edits.js';
 import { fieldWriteMessage } from './describe.js';
 import { API_KEY_IS_NOT_AUTHORISATION, COMMON_FAQ, CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, flaskApp } from './shared-docs.js';
 
@@ -50,6 +52,12 @@ def update_config():
             setattr(config, key, data[key])
     db.session.commit()
     return jsonify(display_name=config.display_name)`),
+    proof: {
+      seed: 'm.ServiceConfig(id=1, display_name="relay", api_key="upstream", rate_limit=100)',
+      method: 'post', path: '/config',
+      attack: { display_name: 'x', api_key: 'mine', rate_limit: 1000000 }, stored: 'm.db.session.get(m.ServiceConfig, 1).api_key', attacked: 'mine',
+      legitimate: { display_name: 'relay 2' }, legitimateStored: 'm.db.session.get(m.ServiceConfig, 1).display_name', legitimateValue: 'relay 2',
+    },
     references: [CWE_915, OWASP_API3, OWASP_CHEAT_SHEET, 'Python built-in setattr — https://docs.python.org/3/library/functions.html#setattr'],
     faq: [
       ...COMMON_FAQ,
@@ -63,4 +71,10 @@ def update_config():
   },
   claims: (hit) => hit.kind === 'setattr' && hit.bound === undefined,
   message: (hit, fields) => fieldWriteMessage(hit, fields, 'are copied onto it with setattr'),
+  remediation: (hit, fields) => {
+    const { name, line } = allowlistLine(hit);
+    const key = /^setattr\(\s*[^,]+?\s*,\s*([A-Za-z_]\w*)/.exec(hit.sinkText)?.[1] ?? 'key';
+    return `Copy only an explicit allowlist of ${hit.model?.name ?? 'the object\'s'} fields${blockedClause(fields)}:\n${codeBlock(`${line}\n...\nif ${key} not in ${name}:\n    continue\n${hit.sinkText}`)}\nA denylist, hasattr() or a "_" prefix check is not a fix: every column passes them.`;
+  },
+  fix: setattrGuard,
 };
