@@ -17,7 +17,7 @@ import { suppressedList, unusedIgnoreLine } from '../policy/notes.js';
 import type { SourceReader } from '../policy/suppress.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usage-error.js';
-import { addScanProbeOptions, probeScanFindings, type ProbeScanFlags } from './probe-command.js'; // live probe (scan --probe)
+import { addScanProbeOptions, probeScanFindings, redactOutput, type ProbeScanFlags } from './probe-command.js'; // live probe (scan --probe)
 
 interface ScanFlags extends Settings {
   format: ReporterName;
@@ -77,7 +77,7 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   const { result: filtered, ignores } = applyFilters(scanned, { severity, select, ignore }, read);
   const result = withBaseline(filtered, baseline, flags.writeBaseline);
   await probeScanFindings(result, flags as ProbeScanFlags); // live probe: marks each finding confirmed / reflected / ...
-  emit(render(result, flags, read), flags.output);
+  emit(redactOutput(render(result, flags, read)), flags.output); // no secret a probe learned is ever printed
   if (flags.showSuppressed) {
     const listing = suppressedList(result.suppressed ?? []);
     if (flags.format === 'text' && !flags.output) process.stdout.write(listing);

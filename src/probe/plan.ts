@@ -32,7 +32,11 @@ export interface Plan {
   deletes: Set<string>;
 }
 
-export function makePlan(scan: ScanResult | undefined, openapi: OpenApiFacts | undefined, paths: string[]): Plan {
+/**
+ * The plan. `--path` write endpoints limit the run to what they name (matched byte-exact to the known rules, or
+ * added when nothing else describes them); `--path` reads and deletes add to the inventory; `bodies` seed controls.
+ */
+export function makePlan(scan: ScanResult | undefined, openapi: OpenApiFacts | undefined, paths: string[], bodies: Record<string, Record<string, unknown>> = {}): Plan {
   const plan: Plan = { writes: [], reads: new Set(), deletes: new Set() };
   const writeFor = (method: string, route: string): PlannedWrite => {
     let write = plan.writes.find((w) => w.method === method && w.route === route);
@@ -75,13 +79,21 @@ export function makePlan(scan: ScanResult | undefined, openapi: OpenApiFacts | u
       for (const field of described.candidates) addCandidate(write, { field, source: 'openapi' });
     }
   }
+  const named = new Set<PlannedWrite>();
   for (const text of paths) {
     const endpoint = parseEndpoint(text);
     if (!endpoint) throw new UsageError(`--path wants "METHOD /path", got: ${text}`);
     if (endpoint.method === 'GET') plan.reads.add(endpoint.route);
     else if (endpoint.method === 'DELETE') plan.deletes.add(endpoint.route);
-    else if (isWrite(endpoint.method)) writeFor(endpoint.method, endpoint.route);
+    else if (isWrite(endpoint.method)) named.add(writeFor(endpoint.method, endpoint.route));
     else throw new UsageError(`--path method must be GET, POST, PUT, PATCH or DELETE, got: ${endpoint.method}`);
+  }
+  if (named.size > 0) plan.writes = plan.writes.filter((w) => named.has(w));
+  for (const [text, body] of Object.entries(bodies)) {
+    const endpoint = parseEndpoint(text);
+    const write = endpoint && plan.writes.find((w) => w.method === endpoint.method && w.route === endpoint.route);
+    if (!write) throw new UsageError(`--body names no planned write endpoint: ${text}`);
+    write.required = { ...write.required, ...body };
   }
   return plan;
 }

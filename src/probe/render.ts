@@ -16,16 +16,22 @@ export function renderProbeText(report: ProbeReport): string {
     }
     return `${lines.join('\n')}\n`;
   }
-  lines.push(`Probed ${report.target} with ${report.requests} requests.`);
+  if (report.undo) {
+    lines.push(`Undo from ${report.undo.file} against ${report.target}: ${report.undo.restored} of ${report.undo.open} open change(s) put back, with ${report.requests} requests.`);
+  } else lines.push(`Probed ${report.target} with ${report.requests} requests.`);
+  for (const o of report.outcomes ?? []) {
+    if (['not probed', 'not reached'].includes(o.outcome)) lines.push('', `${o.outcome}  ${o.method} ${o.path}  ${o.detail}`);
+  }
   for (const f of report.findings) {
     lines.push('', `${f.status.toUpperCase()}  ${f.method} ${f.path}  ${f.fields.join(', ')}  [${f.rule}]${f.status === 'confirmed' ? (f.restored ? '  restored' : '  NOT RESTORED') : ''}`);
     for (const e of f.evidence) lines.push(`  ${describeEvidence(e)}`);
   }
   const unconfirmed = report.probed.filter((p) => !report.findings.some((f) => f.method === p.method && f.path === p.path));
   for (const p of unconfirmed) lines.push('', `nothing stored  ${p.method} ${p.path}  tried ${p.fields.join(', ')}`);
-  if (report.skipped.length > 0) {
+  const fieldSkips = report.skipped.filter((s) => !(report.outcomes ?? []).some((o) => o.method === s.method && o.route === s.route && o.detail === s.reason));
+  if (fieldSkips.length > 0) {
     lines.push('', 'Not probed:');
-    for (const s of report.skipped) lines.push(`  ${s.method} ${s.route}  ${s.reason}`);
+    for (const s of fieldSkips) lines.push(`  ${s.method} ${s.route}  ${s.reason}`);
   }
   if (report.residue.length > 0) {
     lines.push('', 'NOT RESTORED: the probe changed these and could not put them back:');
@@ -36,6 +42,9 @@ export function renderProbeText(report: ProbeReport): string {
     for (const e of report.errors) lines.push(`  ${e}`);
   }
   const confirmed = report.findings.filter((f) => f.status === 'confirmed').flatMap((f) => f.fields).length;
-  lines.push('', confirmed > 0 ? `${confirmed} field(s) confirmed writable.${report.residue.length === 0 ? ' Everything the probe changed was put back.' : ''}` : 'Nothing confirmed.');
+  const verdict = report.undo ? '' : confirmed > 0 ? `${confirmed} field(s) confirmed writable. ` : 'Nothing confirmed. ';
+  lines.push('', report.residue.length === 0
+    ? `${verdict}Everything the probe changed was put back.`
+    : `${verdict}NOT RESTORED: ${report.residue.length} change(s) left (listed above)${report.journal ? `; journal ${report.journal}: massassign probe ${report.target} --undo ${report.journal}` : ''}.`);
   return `${lines.join('\n')}\n`;
 }
