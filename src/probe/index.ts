@@ -61,7 +61,7 @@ export function secretsOf(options: Pick<ProbeOptions, 'apiKey' | 'headers' | 'ba
 export async function runProbe(options: ProbeOptions): Promise<ProbeRun> {
   const redactor = secretsOf(options);
   try {
-    return await runRedacted(options, redactor);
+    return await runRedacted(options, redactor, secretsOf(options));
   } catch (error) {
     if (error instanceof Error) error.message = redactor.text(error.message);
     throw error;
@@ -81,8 +81,9 @@ function credentialFrom(command: string, redactor: Redactor): string {
   return out;
 }
 
-async function runRedacted(options: ProbeOptions, redactor: Redactor): Promise<ProbeRun> {
-  const apiKey = options.authCommand ? credentialFrom(options.authCommand, redactor) : options.apiKey;
+/** `redactor` learns every secret of the run; `callers` holds only the caller's own, kept out of the journal. */
+async function runRedacted(options: ProbeOptions, redactor: Redactor, callers: Redactor): Promise<ProbeRun> {
+  const apiKey = options.authCommand ? credentialFrom(options.authCommand, callers) : options.apiKey;
   if (apiKey.length === 0) throw new UsageError('--api-key is empty');
   const target = checkTarget(options.baseUrl, options.allowHosts);
   target.username = '';
@@ -97,10 +98,10 @@ async function runRedacted(options: ProbeOptions, redactor: Redactor): Promise<P
     rate: options.rate,
     timeoutMs: options.timeoutMs ?? 10_000,
     deadline: Date.now() + (options.runTimeoutMs ?? 600_000),
-    refreshKey: options.authCommand ? () => credentialFrom(options.authCommand!, redactor) : undefined,
+    refreshKey: options.authCommand ? () => credentialFrom(options.authCommand!, callers) : undefined,
   });
   const finish = (report: ProbeReport): ProbeReport => shorten(redactor.json(maskCredentials(report, marker)));
-  if (options.undo) return runUndo(options.undo, client, targetText, marker, redactor, finish);
+  if (options.undo) return runUndo(options.undo, client, targetText, marker, redactor, callers, finish);
   const scanResult = options.scanResult ?? (options.source ? await scan({ path: options.source }) : undefined);
   const plan = makePlan(scanResult, options.openapi ? readOpenApi(options.openapi) : undefined, options.paths ?? [], options.bodies ?? {});
   if (options.findingsOnly) plan.writes = plan.writes.filter((w) => w.staticEvidence);
@@ -111,7 +112,7 @@ async function runRedacted(options: ProbeOptions, redactor: Redactor): Promise<P
     return { report: finish(report), plan, results: [], scanResult, unreachable: false };
   }
   const journalFile = options.journal ?? join('.massassign', `probe-${new Date().toISOString().replace(/[:.]/g, '-')}-${marker.slice(-8)}.jsonl`);
-  const journal = new Journal(journalFile, { target: targetText });
+  const journal = new Journal(journalFile, { target: targetText }, (line) => callers.text(line));
   const session = new Session(client, plan, options.aggressive ?? false, marker, journal, redactor);
   const results: EndpointResult[] = plan.writes.map((write) => ({ write, path: write.route, evidence: [] }));
   const errors: string[] = [];
@@ -130,7 +131,7 @@ async function runRedacted(options: ProbeOptions, redactor: Redactor): Promise<P
 }
 
 /** `probe --undo FILE`: every open journal entry, newest first, put back or deleted (when proven the probe's). */
-async function runUndo(file: string, client: ProbeClient, targetText: string, marker: string, redactor: Redactor, finish: (r: ProbeReport) => ProbeReport): Promise<ProbeRun> {
+async function runUndo(file: string, client: ProbeClient, targetText: string, marker: string, redactor: Redactor, callers: Redactor, finish: (r: ProbeReport) => ProbeReport): Promise<ProbeRun> {
   let journal: ReturnType<typeof readJournal>;
   try {
     journal = readJournal(file);
@@ -139,7 +140,7 @@ async function runUndo(file: string, client: ProbeClient, targetText: string, ma
   }
   if (journal.target !== targetText) throw new UsageError(`journal ${file} is for ${journal.target}, not ${targetText}`);
   const plan: Plan = { writes: [], reads: new Set(), deletes: new Set() };
-  const session = new Session(client, plan, false, marker, new Journal(file, { target: targetText }, true), redactor);
+  const session = new Session(client, plan, false, marker, new Journal(file, { target: targetText }, (line) => callers.text(line), true), redactor);
   const open = journal.entries.filter((e) => !e.settled || e.settled === 'residue').reverse();
   let restored = 0;
   const errors: string[] = [];

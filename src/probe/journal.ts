@@ -1,6 +1,7 @@
 // The write-ahead journal: before any request that may change the target, one JSON line says what is sent and the
 // whole object read before it; later lines say what the write created and whether it was put back. `probe --undo`
-// replays what a run (killed, cut off or failed) left open. The file never holds the caller's credentials.
+// replays what a run (killed, cut off or failed) left open. The file never holds the caller's credentials
+// (a property whose value was one is journalled redacted, so `--undo` cannot put that one value back).
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { JsonObject } from './records.js';
@@ -37,7 +38,8 @@ export class Journal {
   private seq = 0;
 
   /** Starts a journal at `file` (replacing it), or with `resume`, appends to the one there (`probe --undo`). */
-  constructor(readonly file: string, header: { target: string }, resume = false) {
+  /** `redact` takes the caller's credentials out of each line (values the server holds stay: undo needs them). */
+  constructor(readonly file: string, header: { target: string }, private readonly redact: (line: string) => string, resume = false) {
     if (resume) return;
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify({ massassign: 'probe-journal', version: 1, target: header.target, started: new Date().toISOString() })}\n`, { mode: 0o600 });
@@ -59,7 +61,7 @@ export class Journal {
   }
 
   private append(line: Line): void {
-    appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+    appendFileSync(this.file, `${this.redact(JSON.stringify(line))}\n`);
   }
 }
 
