@@ -183,7 +183,9 @@ function verdict(candidate: Candidate, persisted: boolean, reflected: boolean, a
 async function probeField(s: Session, write: PlannedWrite, path: string, target: Target, control: Control, candidate: Candidate): Promise<Evidence> {
   const field = candidate.field;
   const baseline = target.kind === 'update' ? target.original[field] : control.record?.[field];
-  const value = probeValue(field, baseline, s.fresh());
+  // A foreign key gets the id of another object the caller already sees, so the write stays valid and visible.
+  const other = fieldRole(field, write.modelFields.get(field)) === 'foreign-key' ? s.otherId(field, baseline) : undefined;
+  const value = other === undefined ? probeValue(field, baseline, s.fresh()) : typeof baseline === 'number' || /^\d+$/.test(other) ? Number(other) : other;
   const body = { ...(target.kind === 'update' ? control.body : freshen(control.body, s.fresh())), [field]: value };
   const evidence: Evidence = { field, status: 'not confirmed', reason: '', value, ...(baseline === undefined ? {} : { original: baseline }), request: { method: write.method, url: s.client.url(path), body }, restored: false };
   try {
@@ -191,7 +193,7 @@ async function probeField(s: Session, write: PlannedWrite, path: string, target:
     Object.assign(evidence, split(sent.exchange), { reread: sent.reread, restore: sent.restore, restored: sent.restored });
     const reflected = sameValue(recordOf(sent.answer.body)?.[field], value);
     const persisted = ok(sent.answer.status) && sameValue(sent.record?.[field], value);
-    const where = target.kind === 'update' ? `GET ${target.readPath}` : `GET ${target.collection}`;
+    const where = `GET ${target.kind === 'update' ? target.readPath : sent.reread?.url.split('?')[0] ?? target.collection}`;
     const how = persisted
       ? `${where} shows ${field} = ${shown(field, value, s.marker)}${baseline === undefined ? '' : ` (was ${shown(field, baseline, s.marker)})`}`
       : `${where} ${target.kind === 'update' ? 'still ' : ''}shows ${shown(field, sent.record?.[field], s.marker)}`;

@@ -32,11 +32,11 @@ export function buildReport(target: string, results: EndpointResult[], residue: 
       });
     }
   }
-  return { version: 1, target, findings, probed, residue, skipped, requests, errors, outcomes: results.map(outcomeOf) };
+  return { version: 1, target, findings, probed, residue, skipped, requests, errors, outcomes: results.map((r) => outcomeOf(r, errors[0])) };
 }
 
 /** One outcome per endpoint: its best verdict, else that nothing was stored, else why it was not probed. */
-function outcomeOf(result: EndpointResult): Outcome {
+function outcomeOf(result: EndpointResult, stopped: string | undefined): Outcome {
   const { method, route } = result.write;
   const base = { method, route, path: result.path };
   for (const status of REPORTED) {
@@ -47,7 +47,8 @@ function outcomeOf(result: EndpointResult): Outcome {
   if (sent.length > 0) return { ...base, outcome: 'nothing stored', detail: sent.map((e) => `${e.field}: ${e.reason}`).join('; ') };
   if (result.skipped) return { ...base, outcome: 'not probed', detail: result.skipped };
   const left = result.evidence.map((e) => `${e.field}: ${e.reason}`).join('; ');
-  return { ...base, outcome: result.reached ? 'not probed' : 'not reached', detail: left || (result.reached ? 'no property to probe' : 'the run stopped before this endpoint') };
+  if (result.reached && stopped && !left) return { ...base, outcome: 'not probed', detail: `the run stopped here: ${stopped}` };
+  return { ...base, outcome: result.reached ? 'not probed' : 'not reached', detail: left || (result.reached ? 'no property to probe' : `the run stopped before this endpoint${stopped ? `: ${stopped}` : ''}`) };
 }
 
 const MAX_TEXT = 2000;

@@ -212,7 +212,6 @@ export class Session {
     } catch (error) {
       return this.stop(leave('an object the probe may have created', `${(error as Error).message}; look in GET ${collection}`), 'cannot read the collection');
     }
-    const reread = exchanges[0];
     const mine = answeredId !== undefined
       ? list?.filter((item) => sameValue(idOf(item), answeredId))
       : list?.filter((item) => idOf(item) !== undefined && !known.has(String(idOf(item))) && entry.marker !== undefined && JSON.stringify(item).includes(entry.marker));
@@ -222,9 +221,11 @@ export class Session {
       if (entry.marker === undefined && appeared.length > 0) return leave(`objects ${appeared.map(String).join(', ')} appeared in GET ${collection} after the write`, 'check whether they are the probe\'s');
       return { restored: true, exchanges };
     }
-    const target = mine?.[0];
-    const id = String(answeredId ?? idOf(target));
+    const id = String(answeredId ?? idOf(mine?.[0]));
     const itemPath = entry.itemRoute ? fillFirst(entry.itemRoute, id) : undefined;
+    // An object that left its list (a foreign key moved it) may still show on its item route.
+    const target = mine?.[0] ?? (itemPath ? await this.readItem(itemPath, id, exchanges) : undefined);
+    const reread = exchanges[exchanges.length - 1];
     const undoText = itemPath ? `DELETE ${itemPath} if it is the probe's` : 'delete it by hand';
     if (known.has(id) && !entry.created) return this.stop(leave(`object ${id} answered the write but existed before it: not deleted; it may hold the write's values`, `compare it with GET ${collection}`, { after: target, reread }), `the write changed object ${id}, which existed before`);
     if (!target && entry.created) return { restored: true, exchanges };
@@ -241,12 +242,33 @@ export class Session {
       exchanges.push(deleted.exchange);
       const again = await this.send('GET', collection, 'undo');
       exchanges.push(again.exchange);
-      const gone = ok(again.response.status) && !(listOf(again.response.body) ?? []).some((item) => sameValue(idOf(item), id));
+      const gone = ok(again.response.status) && !(listOf(again.response.body) ?? []).some((item) => sameValue(idOf(item), id)) &&
+        (mine?.length || (await this.readItem(itemPath, id, exchanges)) === undefined);
       if (gone) return { restored: true, exchanges, after: target, created, reread };
       return this.stop(leave(`object ${id} created by the probe is still there (DELETE answered ${deleted.response.status})`, `DELETE ${itemPath}`, { after: target, created, reread }), `could not delete object ${id}`);
     } catch (error) {
       return this.stop(leave(`object ${id} created by the probe`, `${(error as Error).message}; DELETE ${itemPath}`, { after: target, created, reread }), `could not delete object ${id}`);
     }
+  }
+
+  /** The object at an item path, when it answers with that id. */
+  private async readItem(itemPath: string, id: string, exchanges: Exchange[]): Promise<JsonObject | undefined> {
+    const { response, exchange } = await this.send('GET', itemPath, 'undo');
+    exchanges.push(exchange);
+    return ok(response.status) ? recordOf(response.body, id) : undefined;
+  }
+
+  /** An id of another object the caller sees for a foreign key (`team_id` → an id `GET …/teams` listed), if any. */
+  otherId(field: string, current: unknown): string | undefined {
+    const stem = field.replace(/_?(id|Id)$/, '').toLowerCase();
+    if (!stem) return undefined;
+    for (const [path, ids] of this.seenIds) {
+      const last = path.replace(/\/$/, '').split('/').pop()?.toLowerCase() ?? '';
+      if (last !== stem && last !== `${stem}s` && last !== `${stem}es`) continue;
+      const other = [...ids].find((id) => !sameValue(id, current));
+      if (other !== undefined) return other;
+    }
+    return undefined;
   }
 
   /** A write to something the probe could neither read before nor list: whatever it made is named, never deleted. */
