@@ -39,7 +39,7 @@ export interface ClientOptions {
   maxBodyBytes?: number;
   /** Epoch ms after which no probe or check request starts (undo requests still run). */
   deadline?: number;
-  /** Fetches a fresh credential (`--auth-command`), used once when a 401 arrives mid-run. */
+  /** Fetches a fresh credential (`--auth-command`) when a 401 arrives mid-run: once, until a request succeeds again. */
   refreshKey?: () => string;
 }
 
@@ -112,6 +112,7 @@ export class ProbeClient {
         this.options.apiKey = this.options.refreshKey();
         continue;
       }
+      if (ok2xx(response.status) && credentials.kind === 'own') this.refreshed = false;
       this.track5xx(response.status, purpose);
       return { status: response.status, location: response.location, body: response.body, ...(response.tooLarge ? { tooLarge: true } : {}) };
     }
@@ -186,6 +187,8 @@ export class ProbeClient {
     }
   }
 }
+
+const ok2xx = (status: number) => status >= 200 && status < 300;
 
 /** Reads a body up to `cap` bytes; past it the rest is dropped (and the connection with it), never buffered. */
 async function readCapped(stream: AsyncIterable<Buffer> & { destroy(): void }, cap: number, signal: AbortSignal): Promise<{ text: string; tooLarge: boolean }> {
