@@ -107,6 +107,9 @@ export class ProbeClient {
         await sleep(response.retryAfterMs ?? 200 * 2 ** attempt);
         continue;
       }
+      if (response.status === 429 && purpose !== 'undo') {
+        throw new ProbeAbort(`stopped: the API still answers 429 (rate limited) after ${MAX_RETRIES} retries; try a lower --rate`, true);
+      }
       if (response.status === 401 && credentials.kind === 'own' && this.options.refreshKey && !this.refreshed) {
         this.refreshed = true;
         this.options.apiKey = this.options.refreshKey();

@@ -63,17 +63,15 @@ export async function probeEndpoint(s: Session, result: EndpointResult): Promise
   const control = await sendControl(s, write, path, target, sample);
   if ('refused' in control) return skip(control.refused);
   for (const candidate of candidates(write, target.kind === 'update' ? target.original : { ...sample, ...control.record })) {
-    const reason = whyNotProbed(candidate.field, target.kind === 'create', s.aggressive, write.modelFields.get(candidate.field));
+    const seenElsewhere = target.kind === 'update' && fieldRole(candidate.field, write.modelFields.get(candidate.field)) === 'foreign-key'
+      && s.valueSeenElsewhere(candidate.field, target.original[candidate.field]) !== undefined;
+    const reason = seenElsewhere ? undefined : whyNotProbed(candidate.field, target.kind === 'create', s.aggressive, write.modelFields.get(candidate.field));
     if (reason) {
       result.evidence.push({ field: candidate.field, status: 'not probed', reason, restored: true });
       continue;
     }
-    if (target.kind === 'update' && !(candidate.field in target.original)) {
-      if (candidate.source === 'static' || candidate.source === 'openapi') {
-        result.evidence.push({ field: candidate.field, status: 'not probed', reason: `GET ${target.readPath} does not show it: cannot confirm or restore`, restored: true });
-      }
-      continue;
-    }
+    // A property the object does not show can be neither confirmed nor restored: left alone, and not reported.
+    if (target.kind === 'update' && !(candidate.field in target.original)) continue;
     const evidence = await probeField(s, write, path, target, control, candidate);
     result.evidence.push(evidence);
     if (!evidence.restored) return;
@@ -111,7 +109,7 @@ function freshen(body: JsonObject, suffix: string): JsonObject {
  */
 async function sendControl(s: Session, write: PlannedWrite, path: string, target: Target, sample: JsonObject | undefined): Promise<Control | { refused: string }> {
   const accepted = (k: string, v: unknown) =>
-    !serverOnly(k, write) && !looksSensitive(k) && !isCredentialName(k) && write.modelFields.get(k)?.sensitive === undefined &&
+    (write.accepts.size === 0 || write.accepts.has(k)) && !serverOnly(k, write) && !looksSensitive(k) && !isCredentialName(k) && write.modelFields.get(k)?.sensitive === undefined &&
     !write.candidates.some((c) => c.field === k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
   const plain = Object.fromEntries(Object.entries(sample ?? {}).filter(([k, v]) => accepted(k, v)));
   const bodies = target.kind === 'update'
@@ -130,8 +128,9 @@ async function sendControl(s: Session, write: PlannedWrite, path: string, target
     const { answer, record } = sent;
     if (ok(answer.status)) return { body: target.kind === 'update' ? body : base, record };
     refusal = `the control request was refused with ${answer.status}${hint(answer, target.kind === 'create')}`;
+    if (hint(answer, target.kind === 'create')) return { refused: refusal };
   }
-  return { refused: `${refusal}: the write needs a body the probe could not build (seed one with --body "${write.method} ${write.route}" JSON)` };
+  return { refused: `${refusal}: the write needs a body the probe could not build (seed one with --body '${write.method} ${write.route} {...}')` };
 }
 
 /** Sends one write, journalled, then undoes it; returns the answer and the object as re-read right after it. */
@@ -184,8 +183,9 @@ async function probeField(s: Session, write: PlannedWrite, path: string, target:
   const field = candidate.field;
   const baseline = target.kind === 'update' ? target.original[field] : control.record?.[field];
   // A foreign key gets the id of another object the caller already sees, so the write stays valid and visible.
-  const other = fieldRole(field, write.modelFields.get(field)) === 'foreign-key' ? s.otherId(field, baseline) : undefined;
-  const value = other === undefined ? probeValue(field, baseline, s.fresh()) : typeof baseline === 'number' || /^\d+$/.test(other) ? Number(other) : other;
+  const other = fieldRole(field, write.modelFields.get(field)) !== 'foreign-key' ? undefined
+    : target.kind === 'update' ? s.valueSeenElsewhere(field, baseline) ?? s.otherId(field, baseline) : s.otherId(field, baseline);
+  const value = other === undefined ? probeValue(field, baseline, s.fresh()) : typeof baseline !== 'string' && /^\d+$/.test(String(other)) ? Number(other) : other;
   const body = { ...(target.kind === 'update' ? control.body : freshen(control.body, s.fresh())), [field]: value };
   const evidence: Evidence = { field, status: 'not confirmed', reason: '', value, ...(baseline === undefined ? {} : { original: baseline }), request: { method: write.method, url: s.client.url(path), body }, restored: false };
   try {

@@ -23,6 +23,8 @@ export interface PlannedWrite {
   modelFields: Map<string, ModelField>;
   /** Properties the write needs (from OpenAPI), sent in every request to it. */
   required: Record<string, unknown>;
+  /** Properties the endpoint is known to accept (the static scan's writable fields, OpenAPI's request body); empty when unknown. */
+  accepts: Set<string>;
 }
 
 export interface Plan {
@@ -41,7 +43,7 @@ export function makePlan(scan: ScanResult | undefined, openapi: OpenApiFacts | u
   const writeFor = (method: string, route: string): PlannedWrite => {
     let write = plan.writes.find((w) => w.method === method && w.route === route);
     if (!write) {
-      write = { method, route, candidates: [], staticEvidence: false, findings: [], modelFields: new Map(), required: {} };
+      write = { method, route, candidates: [], staticEvidence: false, findings: [], modelFields: new Map(), required: {}, accepts: new Set() };
       plan.writes.push(write);
     }
     return write;
@@ -59,6 +61,7 @@ export function makePlan(scan: ScanResult | undefined, openapi: OpenApiFacts | u
         write.findings.push(index);
         for (const field of model?.fields ?? []) write.modelFields.set(field.name, field);
         for (const field of finding.fields) addCandidate(write, { field, source: 'static', rule: finding.rule });
+        for (const field of finding.writable) write.accepts.add(field);
       }
     });
     for (const route of scan.routes) {

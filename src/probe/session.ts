@@ -30,6 +30,8 @@ export class Session {
   /** Every id each collection path showed in any read, and the ids the probe itself created. */
   private readonly seenIds = new Map<string, Set<string>>();
   private readonly ownIds = new Set<string>();
+  /** The objects each collection path listed in its last read before a write. */
+  private readonly lists = new Map<string, JsonObject[]>();
   /** Concrete GET paths that answered 2xx with the user's key, for finding one that needs it. */
   private readonly readable: string[] = [];
   private authPath: string | null | undefined;
@@ -69,6 +71,7 @@ export class Session {
     if (method === 'GET' && ok(response.status) && own) this.readable.push(path);
     // Only reads made before a write count as "before": reads while undoing may show the probe's own objects.
     if (method === 'GET' && ok(response.status) && own && purpose !== 'undo') {
+      this.lists.set(path, listOf(response.body) ?? []);
       const ids = (listOf(response.body) ?? []).map(idOf).filter((id) => id !== undefined).map(String);
       const seen = this.seenIds.get(path) ?? new Set<string>();
       ids.filter((id) => !this.ownIds.has(`${path} ${id}`)).forEach((id) => seen.add(id));
@@ -256,6 +259,15 @@ export class Session {
     const { response, exchange } = await this.send('GET', itemPath, 'undo');
     exchanges.push(exchange);
     return ok(response.status) ? recordOf(response.body, id) : undefined;
+  }
+
+  /** A value of `field` the caller already sees on another listed object, unlike `current` (safe to set, then restore). */
+  valueSeenElsewhere(field: string, current: unknown): unknown {
+    for (const list of this.lists.values()) {
+      const value = list.map((item) => item[field]).find((v) => (typeof v === 'number' || typeof v === 'string') && !sameValue(v, current));
+      if (value !== undefined) return value;
+    }
+    return undefined;
   }
 
   /** An id of another object the caller sees for a foreign key (`team_id` → an id `GET …/teams` listed), if any. */
