@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { runCli } from './helpers/cli.js';
+import { runInProcess as runCli } from './helpers/in-process.js';
 
 const KEY = 'safety-key-9d81e0';
 
