@@ -19,15 +19,20 @@ export function renderProbeText(report: ProbeReport): string {
   if (report.undo) {
     lines.push(`Undo from ${report.undo.file} against ${report.target}: ${report.undo.restored} of ${report.undo.open} open change(s) put back, with ${report.requests} requests.`);
   } else lines.push(`Probed ${report.target} with ${report.requests} requests.`);
+  // One block per endpoint, in plan order, headed by its one outcome; every verdict's evidence under it.
   for (const o of report.outcomes ?? []) {
-    if (['not probed', 'not reached'].includes(o.outcome)) lines.push('', `${o.outcome}  ${o.method} ${o.path}  ${o.detail}`);
+    const mine = report.findings.filter((f) => f.method === o.method && f.route === o.route);
+    const head = mine[0];
+    if (!head) {
+      const tried = report.probed.find((p) => p.method === o.method && p.path === o.path);
+      lines.push('', o.outcome === 'nothing stored' && tried ? `nothing stored  ${o.method} ${o.path}  tried ${tried.fields.join(', ')}` : `${o.outcome}  ${o.method} ${o.path}  ${o.detail}`);
+      continue;
+    }
+    lines.push('', `${head.status.toUpperCase()}  ${head.method} ${head.path}  ${head.fields.join(', ')}  [${head.rule}]${head.status === 'confirmed' ? (head.restored ? '  restored' : '  NOT RESTORED') : ''}`);
+    for (const f of mine) {
+      for (const e of f.evidence) lines.push(`  ${f === head ? '' : `${f.status}: `}${describeEvidence(e)}`);
+    }
   }
-  for (const f of report.findings) {
-    lines.push('', `${f.status.toUpperCase()}  ${f.method} ${f.path}  ${f.fields.join(', ')}  [${f.rule}]${f.status === 'confirmed' ? (f.restored ? '  restored' : '  NOT RESTORED') : ''}`);
-    for (const e of f.evidence) lines.push(`  ${describeEvidence(e)}`);
-  }
-  const unconfirmed = report.probed.filter((p) => !report.findings.some((f) => f.method === p.method && f.path === p.path));
-  for (const p of unconfirmed) lines.push('', `nothing stored  ${p.method} ${p.path}  tried ${p.fields.join(', ')}`);
   const fieldSkips = report.skipped.filter((s) => !(report.outcomes ?? []).some((o) => o.method === s.method && o.route === s.route && o.detail === s.reason));
   if (fieldSkips.length > 0) {
     lines.push('', 'Not probed:');
