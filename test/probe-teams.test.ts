@@ -51,6 +51,17 @@ test('planned from the source: prefixed routes, fresh unique names twice over, a
   }
 });
 
+test('a create whose only DELETE is on a sibling route: deleted there once its item read shows the same object', async () => {
+  const server = await serve('plain');
+  const before = server.dump();
+  const { report, code } = await probe(['--api-key', KEY, '--source', SOURCE, '--path', 'POST /api/v1/invites'], server);
+  assert.deepEqual(confirmed(report), { 'POST /api/v1/invites': ['role'] });
+  assert.ok(report.findings[0].evidence[0].restore?.some((e) => e.method === 'DELETE' && /^\/api\/v1\/invitations\/\d+$/.test(e.url)));
+  assert.deepEqual(report.residue, []);
+  assert.equal(code, 1);
+  assert.equal(server.dump(), before);
+});
+
 test('a model that re-hashes on every write: the moved hash is named as residue, the run stops, exit 3', async () => {
   const server = await startFlask(APP);
   try {

@@ -7,7 +7,7 @@ import type { Candidate, PlannedWrite } from './plan.js';
 import { DICTIONARY, fieldRole, looksSensitive, whyNotProbed } from './fields.js';
 import { idOf, listOf, recordOf, type JsonObject } from './records.js';
 import { isCredentialName, shown } from './redact.js';
-import { itemRouteOf } from './routes.js';
+import { itemRouteOf, routeParams } from './routes.js';
 import type { Intent } from './journal.js';
 import type { HttpResponse } from './client.js';
 import { ok, type Session } from './session.js';
@@ -24,7 +24,7 @@ export interface EndpointResult {
 }
 
 /** How the writes to one endpoint are undone: an existing object's fields, or objects created in a collection. */
-type Target = { kind: 'update'; readPath: string; original: JsonObject } | { kind: 'create'; collection: string; itemTemplate?: string };
+type Target = { kind: 'update'; readPath: string; original: JsonObject } | { kind: 'create'; collection: string; itemTemplate?: string; siblings: string[] };
 
 interface Control {
   body: JsonObject;
@@ -52,7 +52,8 @@ export async function probeEndpoint(s: Session, result: EndpointResult): Promise
   else if (write.method === 'POST' && listed && readPath) {
     const itemRoute = itemRouteOf(write.route, s.plan.deletes.size > 0 ? s.plan.deletes : s.plan.reads);
     const deletable = itemRoute !== undefined ? s.mayDelete(itemRoute) : s.plan.deletes.size === 0;
-    target = { kind: 'create', collection: path, itemTemplate: deletable ? `${path.replace(/\/$/, '')}/{id}` : undefined };
+    const siblings = itemRoute === undefined ? [...s.plan.deletes].filter((r) => routeParams(r).length === 1 && s.mayRead(r)) : [];
+    target = { kind: 'create', collection: path, itemTemplate: deletable && (itemRoute !== undefined || s.plan.deletes.size === 0) ? `${path.replace(/\/$/, '')}/{id}` : undefined, siblings };
   } else {
     const status = before ? `GET ${readPath} answered ${before.response.status}${hint(before.response)}` : 'no read route is known for it';
     return skip(write.method === 'POST'
@@ -138,7 +139,7 @@ async function journalled(s: Session, write: PlannedWrite, path: string, target:
   const marker = Object.values(body).find((v): v is string => typeof v === 'string' && v.includes(s.marker));
   const intent: Intent = target.kind === 'update'
     ? { method: write.method, path, body, readPath: target.readPath, before: target.original, restoreBase }
-    : { method: write.method, path, body, collection: target.collection, knownIds: s.knownIds(target.collection), itemRoute: target.itemTemplate, ...(marker ? { marker } : {}) };
+    : { method: write.method, path, body, collection: target.collection, knownIds: s.knownIds(target.collection), itemRoute: target.itemTemplate, ...(target.siblings.length > 0 ? { siblings: target.siblings } : {}), ...(marker ? { marker } : {}) };
   const sent = await s.write(intent, purpose);
   const undone = await s.undo({ seq: sent.seq, ...intent }, sent.response);
   if (sent.error) throw sent.error;

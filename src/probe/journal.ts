@@ -20,6 +20,8 @@ export interface Intent {
   collection?: string;
   knownIds?: string[];
   itemRoute?: string;
+  /** Without an item route under the collection: DELETE routes elsewhere whose item read may show the same object. */
+  siblings?: string[];
   /** A string only this request sent: a new object holding it is the probe's. */
   marker?: string;
 }

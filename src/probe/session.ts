@@ -225,7 +225,7 @@ export class Session {
       return { restored: true, exchanges };
     }
     const id = String(answeredId ?? idOf(mine?.[0]));
-    const itemPath = entry.itemRoute ? fillFirst(entry.itemRoute, id) : undefined;
+    const itemPath = entry.itemRoute ? fillFirst(entry.itemRoute, id) : await this.siblingPath(entry, id, mine?.[0], exchanges);
     // An object that left its list (a foreign key moved it) may still show on its item route.
     const target = mine?.[0] ?? (itemPath ? await this.readItem(itemPath, id, exchanges) : undefined);
     const reread = exchanges[exchanges.length - 1];
@@ -252,6 +252,21 @@ export class Session {
     } catch (error) {
       return this.stop(leave(`object ${id} created by the probe`, `${(error as Error).message}; DELETE ${itemPath}`, { after: target, created, reread }), `could not delete object ${id}`);
     }
+  }
+
+  /**
+   * A DELETE route elsewhere (`/invitations/{id}` for `POST /invites`) whose item read shows the same object: the
+   * same id, and the marker only the probe's request sent (or, without one, every property the list showed).
+   */
+  private async siblingPath(entry: JournalEntry, id: string, listed: JsonObject | undefined, exchanges: Exchange[]): Promise<string | undefined> {
+    for (const route of entry.siblings ?? []) {
+      const path = fillFirst(route, id);
+      const record = await this.readItem(path, id, exchanges);
+      if (!record) continue;
+      const same = entry.marker !== undefined ? JSON.stringify(record).includes(entry.marker) : listed !== undefined && Object.keys(listed).every((k) => !(k in record) || sameValue(record[k], listed[k]));
+      if (same) return path;
+    }
+    return undefined;
   }
 
   /** The object at an item path, when it answers with that id. */
