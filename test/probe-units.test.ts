@@ -2,13 +2,14 @@
 // and how endpoint results mark static findings for `scan --probe`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalRoute, collectionBefore, fillFirst, itemRouteOf, parseEndpoint } from '../src/probe/routes.js';
 import { probeValue, sameValue } from '../src/probe/values.js';
-import { credentialOf, listOf, recordOf } from '../src/probe/records.js';
+import { listOf, recordOf } from '../src/probe/records.js';
+import { Journal, readJournal } from '../src/probe/journal.js';
 import { readOpenApi } from '../src/probe/openapi.js';
 import { makePlan } from '../src/probe/plan.js';
 import { maskCredentials, redactOutput, Redactor, shown } from '../src/probe/redact.js';
@@ -52,8 +53,6 @@ test('the object an answer is about: plain, wrapped, or found in a list by id', 
   assert.equal(recordOf([{ id: 1 }]), undefined);
   assert.equal(recordOf({ id: 1 }, 2), undefined);
   assert.deepEqual(listOf({ items: [{ id: 1 }], total: 1 }), [{ id: 1 }]);
-  assert.equal(credentialOf({ id: 3, key: 'k'.repeat(24), scope: 'admin' }, 'mine'), 'k'.repeat(24));
-  assert.equal(credentialOf({ id: 3, name: 'x'.repeat(24) }, 'mine'), undefined);
 });
 
 test('primary keys are never probed; foreign keys and timestamps only on own objects or with --aggressive', () => {
@@ -163,4 +162,20 @@ test('scan --probe marks each finding from the endpoint results', () => {
     { status: 'not confirmed', reason: 'scope: static finding; the API refused with 403', fields: [], restored: true },
     { status: 'not probed', reason: 'the endpoint was not probed', fields: [] },
   ]);
+});
+
+test('the journal: intents, then what each created and whether it was put back; a torn last line is ignored', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'massassign-journal-'));
+  const file = join(dir, 'nested', 'j.jsonl');
+  const journal = new Journal(file, { target: 'http://127.0.0.1:1' }, (line) => line.split('caller-key').join('<redacted>'));
+  const one = journal.intend({ method: 'PATCH', path: '/a', body: { x: 'caller-key' }, readPath: '/a', before: { id: 1, x: 'old' } });
+  const two = journal.intend({ method: 'POST', path: '/b', body: {}, collection: '/b', knownIds: ['1'], itemRoute: '/b/{id}' });
+  journal.created(two, { id: '2', itemPath: '/b/2' });
+  journal.settle(one, 'restored');
+  writeFileSync(file, `${readFileSync(file, 'utf8')}{"seq": 3, "inte`);
+  const read = readJournal(file);
+  assert.equal(read.target, 'http://127.0.0.1:1');
+  assert.deepEqual(read.entries.map((e) => [e.seq, e.settled, e.created?.itemPath]), [[1, 'restored', undefined], [2, undefined, '/b/2']]);
+  assert.ok(!readFileSync(file, 'utf8').includes('caller-key'), 'the caller\'s credentials never reach the file');
+  assert.throws(() => readJournal(join(dir, 'nested')), /EISDIR|not a massassign/);
 });

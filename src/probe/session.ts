@@ -32,9 +32,6 @@ export class Session {
   private readonly ownIds = new Set<string>();
   /** The objects each collection path listed in its last read before a write. */
   private readonly lists = new Map<string, JsonObject[]>();
-  /** Concrete GET paths that answered 2xx with the user's key, for finding one that needs it. */
-  private readonly readable: string[] = [];
-  private authPath: string | null | undefined;
   private requestNumber = 0;
 
   constructor(
@@ -68,7 +65,6 @@ export class Session {
     const response = await this.client.send(method, path, purpose, body, credentials);
     learnCredentials(this.redactor, response.body, this.marker);
     const own = (credentials ?? { kind: 'own' }).kind === 'own';
-    if (method === 'GET' && ok(response.status) && own) this.readable.push(path);
     // Only reads made before a write count as "before": reads while undoing may show the probe's own objects.
     if (method === 'GET' && ok(response.status) && own && purpose !== 'undo') {
       this.lists.set(path, listOf(response.body) ?? []);
@@ -111,31 +107,6 @@ export class Session {
       path = fillFirst(path, String(value));
     }
     return { path };
-  }
-
-  /** A GET that answers 2xx with the user's key and 401/403 without: proof that a key is accepted. */
-  async findAuthPath(): Promise<string | undefined> {
-    if (this.authPath !== undefined) return this.authPath ?? undefined;
-    const tried = new Set<string>();
-    const staticReads = [...this.plan.reads].filter((r) => routeParams(r).length === 0);
-    for (const path of [...this.readable, ...staticReads]) {
-      if (tried.has(path)) continue;
-      tried.add(path);
-      if (!this.readable.includes(path) && !ok((await this.send('GET', path, 'check')).response.status)) continue;
-      const anonymous = await this.send('GET', path, 'check', undefined, { kind: 'none' });
-      if (anonymous.response.status === 401 || anonymous.response.status === 403) {
-        this.authPath = path;
-        return path;
-      }
-    }
-    this.authPath = null;
-    return undefined;
-  }
-
-  /** Whether an issued key authenticates on the GET that needs one. */
-  async keyWorks(authPath: string, key: string): Promise<{ works: boolean; exchange: Exchange }> {
-    const { response, exchange } = await this.send('GET', authPath, 'undo', undefined, { kind: 'key', key });
-    return { works: ok(response.status), exchange };
   }
 
   /**
