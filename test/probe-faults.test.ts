@@ -35,7 +35,7 @@ function handle(req: IncomingMessage, res: ServerResponse, text: string): void {
     return json(res, 200, { items: [...state.rows.values()] });
   }
   if (req.method === 'GET' && id) return state.rows.has(id) ? json(res, 200, state.rows.get(id)) : json(res, 404, { error: 'no such item' });
-  if (req.method === 'POST' && req.url === '/items') {
+  if (req.method === 'POST' && (req.url === '/items' || req.url === '/items/new')) {
     if (state.fault === 'upsert') {
       const row = Object.assign(state.rows.get(1)!, { is_admin: body.is_admin ?? state.rows.get(1)!.is_admin });
       return json(res, 201, row, { location: '/items/1' });
@@ -86,11 +86,11 @@ after(() => {
   return new Promise<void>((done) => server.close(() => done()));
 });
 
-async function probeWith(fault: Fault): Promise<{ report: ProbeReport; code: number; seconds: number }> {
+async function probeWith(fault: Fault, write = 'POST /items'): Promise<{ report: ProbeReport; code: number; seconds: number }> {
   Object.assign(state, { fault, rows: initial(), nextId: 3, created: [], deleted: [], writes: 0 });
   const started = Date.now();
   const run = await runInProcess(['probe', url, '--api-key', 'fault-key-1', '--format', 'json', '--timeout', '4', '--request-timeout', '0.5',
-    '--journal', join(dir, `${fault}.jsonl`), '--path', 'POST /items', '--path', 'GET /items', '--path', 'GET /items/<int:id>', '--path', 'DELETE /items/<int:id>']);
+    '--journal', join(dir, `${fault}.jsonl`), '--path', write, '--path', 'GET /items', '--path', 'GET /items/<int:id>', '--path', 'DELETE /items/<int:id>']);
   const seconds = (Date.now() - started) / 1000;
   assert.ok(state.deleted.every((id) => state.created.includes(id)), `deleted ${state.deleted.join(', ')} but created only ${state.created.join(', ')}`);
   assert.ok(state.rows.has(1) && state.rows.has(2), 'the rows that were there before are all there');
@@ -102,6 +102,14 @@ async function probeWith(fault: Fault): Promise<{ report: ProbeReport; code: num
 test('a well-behaved server: is_admin confirmed on the probe\'s own objects, each deleted, nothing left', async () => {
   const { report, code } = await probeWith('none');
   assert.deepEqual(report.findings.filter((f) => f.status === 'confirmed').map((f) => f.fields), [['is_admin']]);
+  assert.deepEqual(report.residue, []);
+  assert.deepEqual(state.deleted.sort(), state.created.sort());
+  assert.equal(code, 1);
+});
+
+test('a create on a route of its own (POST /items/new) is re-read and undone in the list one level up', async () => {
+  const { report, code } = await probeWith('none', 'POST /items/new');
+  assert.deepEqual(report.findings.filter((f) => f.status === 'confirmed').map((f) => [f.path, f.fields]), [['/items/new', ['is_admin']]]);
   assert.deepEqual(report.residue, []);
   assert.deepEqual(state.deleted.sort(), state.created.sort());
   assert.equal(code, 1);

@@ -47,20 +47,29 @@ export async function probeEndpoint(s: Session, result: EndpointResult): Promise
   const beforeOk = before !== undefined && ok(before.response.status);
   const listed = beforeOk ? listOf(before.response.body) : undefined;
   const original = beforeOk && !(listed && idOf(recordOf(before.response.body)) === undefined) ? recordOf(before.response.body) : undefined;
-  let target: Target;
+  let target: Target | undefined;
+  let sample = original ?? listed?.[0];
   if (original && readPath) target = { kind: 'update', readPath, original };
-  else if (write.method === 'POST' && listed && readPath) {
-    const itemRoute = itemRouteOf(write.route, s.plan.deletes.size > 0 ? s.plan.deletes : s.plan.reads);
-    const deletable = itemRoute !== undefined ? s.mayDelete(itemRoute) : s.plan.deletes.size === 0;
-    const siblings = itemRoute === undefined ? [...s.plan.deletes].filter((r) => routeParams(r).length === 1 && s.mayRead(r)) : [];
-    target = { kind: 'create', collection: path, itemTemplate: deletable && (itemRoute !== undefined || s.plan.deletes.size === 0) ? `${path.replace(/\/$/, '')}/{id}` : undefined, siblings };
-  } else {
-    const status = before ? `GET ${readPath} answered ${before.response.status}${hint(before.response)}` : 'no read route is known for it';
+  else if (write.method === 'POST' && listed && readPath) target = createTarget(s, write.route, path);
+  else if (write.method === 'POST') {
+    // `POST /users/register` creates into the list one level up (`GET /users`), when that route is known.
+    const parentRoute = write.route.replace(/\/[^/{}]+\/?$/, '');
+    const parentPath = path.replace(/\/[^/{}]+\/?$/, '');
+    if (parentRoute && parentRoute !== write.route && s.plan.reads.has(parentRoute)) {
+      const parent = await s.send('GET', parentPath, 'check');
+      const list = ok(parent.response.status) ? listOf(parent.response.body) : undefined;
+      if (list) {
+        target = createTarget(s, parentRoute, parentPath);
+        sample = list[0];
+      }
+    }
+  }
+  if (!target) {
+    const status = before ? `GET ${readPath} answered ${before!.response.status}${hint(before!.response)}` : 'no read route is known for it';
     return skip(write.method === 'POST'
       ? `${status}: without a read of the object or a list of its collection, nothing it writes could be checked or proven new, so nothing is sent`
       : `${status}: without a read of the object, no request is sent to it`);
   }
-  const sample = original ?? listed?.[0];
   const control = await sendControl(s, write, path, target, sample);
   if ('refused' in control) return skip(control.refused);
   for (const candidate of candidates(write, target.kind === 'update' ? target.original : { ...sample, ...control.record })) {
@@ -77,6 +86,15 @@ export async function probeEndpoint(s: Session, result: EndpointResult): Promise
     result.evidence.push(evidence);
     if (!evidence.restored) return;
   }
+}
+
+/** Creates into the collection at `path` (route `route`): deleted through its item route, or a sibling DELETE route. */
+function createTarget(s: Session, route: string, path: string): Target {
+  const itemRoute = itemRouteOf(route, s.plan.deletes.size > 0 ? s.plan.deletes : s.plan.reads);
+  const deletable = itemRoute !== undefined ? s.mayDelete(itemRoute) : s.plan.deletes.size === 0;
+  const siblings = itemRoute === undefined ? [...s.plan.deletes].filter((r) => routeParams(r).length === 1 && s.mayRead(r)) : [];
+  const itemTemplate = deletable && (itemRoute !== undefined || s.plan.deletes.size === 0) ? `${path.replace(/\/$/, '')}/{id}` : undefined;
+  return { kind: 'create', collection: path, itemTemplate, siblings };
 }
 
 /** What a status says beyond its number: a likely wrong prefix, where a redirect pointed, a likely unique conflict. */

@@ -64,11 +64,12 @@ export function shorten<T>(value: T): T {
 export function planSummary(plan: Plan): PlanSummary[] {
   return plan.writes.map((write) => {
     const read = plan.reads.size === 0 || plan.reads.has(write.route) ? `GET ${write.route}` : undefined;
-    const created = write.method === 'POST' ? 'the object it creates, if it creates one' : undefined;
+    const parent = write.method === 'POST' ? write.route.replace(/\/[^/{}]+\/?$/, '') : '';
+    const list = !read && parent && plan.reads.has(parent) ? `GET ${parent} (the list it creates into)` : undefined;
     return {
       method: write.method,
       route: write.route,
-      reread: [read, created].filter(Boolean).join(', or ') || 'nothing known: not probed unless it creates objects',
+      reread: read ?? list ?? 'nothing known: nothing is sent to it',
       candidates: write.candidates.map((c) => (fieldRole(c.field, write.modelFields.get(c.field)) === 'primary-key' ? `${c.field} (primary key: never probed)` : c.field)),
       note: `then any sensitive-looking key the object shows${write.staticEvidence ? '' : '; the built-in dictionary if it shows nothing but an id'}`,
     };

@@ -191,6 +191,8 @@ export class Session {
       : list?.filter((item) => idOf(item) !== undefined && !known.has(String(idOf(item))) && entry.marker !== undefined && JSON.stringify(item).includes(entry.marker));
     if (answeredId === undefined && (!mine || mine.length === 0)) {
       if ((answer ? ok(answer.status) : entry.marker === undefined) && !list) return leave('an object the probe may have created', `GET ${collection} shows no list: find it and delete it by hand`);
+      const unnamed = entry.marker !== undefined && (list ?? []).some((item) => idOf(item) === undefined && JSON.stringify(item).includes(entry.marker!));
+      if (unnamed) return leave(`an object holding the probe's value ${entry.marker}, without an id, in GET ${collection}`, 'find it and delete it by hand');
       const appeared = (list ?? []).map(idOf).filter((v) => v !== undefined && !known.has(String(v)));
       if (entry.marker === undefined && appeared.length > 0) return leave(`objects ${appeared.map(String).join(', ')} appeared in GET ${collection} after the write`, 'check whether they are the probe\'s');
       return { restored: true, exchanges };
