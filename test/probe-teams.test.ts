@@ -69,6 +69,9 @@ test('a model that re-hashes on every write: the moved hash is named as residue,
     assert.deepEqual(report.residue.map((r) => r.what), ['password_hash not restored (was "<redacted, 4 chars>")']);
     assert.match(report.errors[0], /stopped probing: could not put \/api\/v1\/teams\/1\/members\/1 back/);
     assert.equal(code, 3);
+    const scanned = await runInProcess(['scan', SOURCE, '--format', 'json', '--select', 'MA101', '--probe', server.url, '--api-key', KEY, '--journal', join(dir, 'scan-hash.jsonl')]);
+    assert.match(scanned.stderr, /NOT RESTORED: PATCH \/api\/v1\/teams\/1\/members\/1: password_hash not restored/);
+    assert.equal(scanned.code, 3, 'scan --probe exits 3 on residue too');
   } finally {
     await server.stop();
   }

@@ -152,26 +152,29 @@ const loadProbe = () => import('../probe/index.js');
 
 /**
  * With `--probe`, probes the scan's findings and marks each with its verdict; residue and errors go to stderr. Every
- * secret joins the registry `redactOutput` applies at the scan command's output boundary.
+ * secret joins the registry `redactOutput` applies at the scan command's output boundary. Resolves to the exit code
+ * the probe imposes (3 when it left residue), or undefined to let the findings decide.
  */
-export async function probeScanFindings(result: ScanResult, flags: ProbeScanFlags): Promise<void> {
-  if (!flags.probe) return;
+export async function probeScanFindings(result: ScanResult, flags: ProbeScanFlags): Promise<number | undefined> {
+  if (!flags.probe) return undefined;
   const { annotateFindings, runProbe, renderProbeText, secretsOf } = await loadProbe();
   const options = probeOptionsFrom(flags.probe, flags);
   secretsOf(options);
   if (!result.findings.some((f) => f.endpoint !== null)) {
     annotateFindings(result, []);
-    return;
+    return undefined;
   }
   const run = await runProbe({ ...options, scanResult: result, findingsOnly: true, openapi: flags.openapi });
   if (run.report.plan) {
     process.stderr.write(redactOutput(renderProbeText(run.report)));
-    return;
+    return undefined;
   }
   annotateFindings(result, run.results, run.report.errors[0]);
   const lines = run.report.residue.map((r) => `massassign: NOT RESTORED: ${r.method} ${r.path}: ${r.what}. To do: ${r.todo}\n`);
   for (const error of run.report.errors) lines.push(`massassign: probe: ${error}\n`);
   if (run.report.residue.length > 0) lines.push(`massassign: the probe left changes it could not put back; journal: ${run.report.journal}\n`);
   process.stderr.write(redactOutput(lines.join('')));
+  if (run.report.residue.length > 0) return RESIDUE_EXIT_CODE;
   if (run.unreachable) throw new UsageError(run.report.errors[0]);
+  return undefined;
 }

@@ -76,7 +76,7 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   const read = sourceReader(scanned.root);
   const { result: filtered, ignores } = applyFilters(scanned, { severity, select, ignore }, read);
   const result = withBaseline(filtered, baseline, flags.writeBaseline);
-  await probeScanFindings(result, flags as ProbeScanFlags); // live probe: marks each finding confirmed / reflected / ...
+  const probeExit = await probeScanFindings(result, flags as ProbeScanFlags); // live probe: marks each finding confirmed / reflected / ...; 3 on residue
   emit(redactOutput(render(result, flags, read)), flags.output); // no secret a probe learned is ever printed
   if (flags.showSuppressed) {
     const listing = suppressedList(result.suppressed ?? []);
@@ -86,7 +86,7 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   if (flags.warnUnusedIgnores) {
     for (const unused of ignores.unused(scanned.files ?? [])) process.stderr.write(`massassign: warning: ${unusedIgnoreLine(unused)}\n`);
   }
-  return failsRun(result.findings, failOn) ? 1 : 0;
+  return probeExit ?? (failsRun(result.findings, failOn) ? 1 : 0);
 }
 
 /** The config file's settings, overridden by the flags given; unknown rule references are usage errors. */

@@ -146,7 +146,8 @@ export class Session {
       }
       if (left.length === 0) return { restored: true, exchanges, after, reread };
       for (const field of left) {
-        this.residue.push({ method: entry.method, path: entry.path, what: `${field} not restored (was ${shown(field, original[field], this.marker)})`, todo: `set it back: ${entry.method} ${entry.path} with ${field} as it was (journal entry ${entry.seq})` });
+        const was = shown(field, original[field], this.marker);
+        this.residue.push({ method: entry.method, path: entry.path, what: `${field} not restored (was ${was})`, todo: `set it back: ${entry.method} ${entry.path} {"${field}": ${was}} (journal entry ${entry.seq}; --undo replays it)` });
       }
     } catch (error) {
       this.residue.push({ method: entry.method, path: entry.path, what: `${changed(after).join(', ') || 'the object'} may still hold probe values`, todo: `${(error as Error).message}; check GET ${readPath} (journal entry ${entry.seq})` });
