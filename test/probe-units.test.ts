@@ -167,7 +167,9 @@ test('scan --probe marks each finding from the endpoint results', () => {
 test('the journal: intents, then what each created and whether it was put back; a torn last line is ignored', () => {
   const dir = mkdtempSync(join(tmpdir(), 'massassign-journal-'));
   const file = join(dir, 'nested', 'j.jsonl');
-  const journal = new Journal(file, { target: 'http://127.0.0.1:1' }, (line) => line.split('caller-key').join('<redacted>'));
+  const callers = new Redactor();
+  callers.add('caller-key');
+  const journal = new Journal(file, { target: 'http://127.0.0.1:1' }, (line) => callers.values(line));
   const one = journal.intend({ method: 'PATCH', path: '/a', body: { x: 'caller-key' }, readPath: '/a', before: { id: 1, x: 'old' } });
   const two = journal.intend({ method: 'POST', path: '/b', body: {}, collection: '/b', knownIds: ['1'], itemRoute: '/b/{id}' });
   journal.created(two, { id: '2', itemPath: '/b/2' });

@@ -112,7 +112,7 @@ async function runRedacted(options: ProbeOptions, redactor: Redactor, callers: R
     return { report: finish(report), plan, results: [], scanResult, unreachable: false };
   }
   const journalFile = options.journal ?? join('.massassign', `probe-${new Date().toISOString().replace(/[:.]/g, '-')}-${marker.slice(-8)}.jsonl`);
-  const journal = new Journal(journalFile, { target: targetText }, (line) => callers.text(line));
+  const journal = new Journal(journalFile, { target: targetText }, (line) => callers.values(line));
   const session = new Session(client, plan, options.aggressive ?? false, marker, journal, redactor);
   const results: EndpointResult[] = plan.writes.map((write) => ({ write, path: write.route, evidence: [] }));
   const errors: string[] = [];
@@ -140,7 +140,7 @@ async function runUndo(file: string, client: ProbeClient, targetText: string, ma
   }
   if (journal.target !== targetText) throw new UsageError(`journal ${file} is for ${journal.target}, not ${targetText}`);
   const plan: Plan = { writes: [], reads: new Set(), deletes: new Set() };
-  const session = new Session(client, plan, false, marker, new Journal(file, { target: targetText }, (line) => callers.text(line), true), redactor);
+  const session = new Session(client, plan, false, marker, new Journal(file, { target: targetText }, (line) => callers.values(line), true), redactor);
   const open = journal.entries.filter((e) => !e.settled || e.settled === 'residue').reverse();
   let restored = 0;
   const errors: string[] = [];

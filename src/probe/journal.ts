@@ -41,7 +41,7 @@ export class Journal {
 
   /** Starts a journal at `file` (replacing it), or with `resume`, appends to the one there (`probe --undo`). */
   /** `redact` takes the caller's credentials out of each line (values the server holds stay: undo needs them). */
-  constructor(readonly file: string, header: { target: string }, private readonly redact: (line: string) => string, resume = false) {
+  constructor(readonly file: string, header: { target: string }, private readonly redact: <T>(line: T) => T, resume = false) {
     if (resume) return;
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify({ massassign: 'probe-journal', version: 1, target: header.target, started: new Date().toISOString() })}\n`, { mode: 0o600 });
@@ -63,7 +63,7 @@ export class Journal {
   }
 
   private append(line: Line): void {
-    appendFileSync(this.file, `${this.redact(JSON.stringify(line))}\n`);
+    appendFileSync(this.file, `${JSON.stringify(this.redact(line))}\n`);
   }
 }
 

@@ -38,6 +38,14 @@ export class Redactor {
     return value.replace(this.pattern, (hit) => this.forms.get(hit) ?? '<redacted>');
   }
 
+  /** A deep copy of any JSON value with every string value redacted, property names kept (the journal stays readable). */
+  values<T>(value: T): T {
+    if (typeof value === 'string') return this.text(value) as T;
+    if (Array.isArray(value)) return value.map((item) => this.values(item)) as T;
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.values(v)])) as T;
+    return value;
+  }
+
   /** A deep copy of any JSON value with every string (keys too) redacted. */
   json<T>(value: T): T {
     if (typeof value === 'string') return this.text(value) as T;

@@ -138,13 +138,20 @@ export class Session {
       exchanges.length = 0;
       this.forgetMovedTimestamps(entry, after);
       let left = changed(after);
+      // A value the journal holds redacted (it was one of the caller's credentials) is never written back.
+      const redacted = left.filter((k) => JSON.stringify(original[k]).includes('<redacted'));
+      left = left.filter((k) => !redacted.includes(k));
+      for (const field of redacted) {
+        this.residue.push({ method: entry.method, path: entry.path, what: `${field} differs, and its original was one of the caller's credentials, kept out of the journal`, todo: `set ${field} back by hand (journal entry ${entry.seq})` });
+      }
       for (let attempt = 0; left.length > 0 && attempt < 2; attempt++) {
-        const body = { ...(entry.restoreBase ?? {}), ...Object.fromEntries(left.map((k) => [k, original[k]])) };
+        const base = Object.entries(entry.restoreBase ?? {}).filter(([, v]) => !JSON.stringify(v).includes('<redacted'));
+        const body = { ...Object.fromEntries(base), ...Object.fromEntries(left.map((k) => [k, original[k]])) };
         const back = await this.send(entry.method, entry.path, 'undo', body);
         exchanges.push(back.exchange);
         left = changed((await readNow()).record);
       }
-      if (left.length === 0) return { restored: true, exchanges, after, reread };
+      if (left.length === 0 && redacted.length === 0) return { restored: true, exchanges, after, reread };
       for (const field of left) {
         const was = shown(field, original[field], this.marker);
         this.residue.push({ method: entry.method, path: entry.path, what: `${field} not restored (was ${was})`, todo: `set it back: ${entry.method} ${entry.path} {"${field}": ${was}} (journal entry ${entry.seq}; --undo replays it)` });
