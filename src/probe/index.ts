@@ -126,7 +126,7 @@ async function runRedacted(options: ProbeOptions, redactor: Redactor, callers: R
   } finally {
     await client.close();
   }
-  const report = { ...buildReport(targetText, results, session.residue, client.requests, errors), journal: journalFile };
+  const report = { ...buildReport(targetText, results, session.residue, client.requests, errors), ...(journal.written ? { journal: journalFile } : {}) };
   return { report: finish(report), plan, results, scanResult, unreachable };
 }
 

@@ -2,8 +2,8 @@
 // whole object read before it; later lines say what the write created and whether it was put back. `probe --undo`
 // replays what a run (killed, cut off or failed) left open. The file never holds the caller's credentials
 // (a property whose value was one is journalled redacted, so `--undo` cannot put that one value back).
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { JsonObject } from './records.js';
 
 /** A write the probe is about to send, with what it needs to undo it. */
@@ -38,13 +38,20 @@ type Line = { seq: number; intent: Intent } | { seq: number; created: NonNullabl
 
 export class Journal {
   private seq = 0;
+  private started: boolean;
 
-  /** Starts a journal at `file` (replacing it), or with `resume`, appends to the one there (`probe --undo`). */
-  /** `redact` takes the caller's credentials out of each line (values the server holds stay: undo needs them). */
-  constructor(readonly file: string, header: { target: string }, private readonly redact: <T>(line: T) => T, resume = false) {
-    if (resume) return;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ massassign: 'probe-journal', version: 1, target: header.target, started: new Date().toISOString() })}\n`, { mode: 0o600 });
+  /**
+   * A journal at `file`, created (replacing any file there) with its first entry, so a run that writes nothing leaves
+   * no file; with `resume`, appends to the one there (`probe --undo`). `redact` takes the caller's credentials out of
+   * each line's values (values the server holds stay: undo needs them).
+   */
+  constructor(readonly file: string, private readonly header: { target: string }, private readonly redact: <T>(line: T) => T, resume = false) {
+    this.started = resume;
+  }
+
+  /** Whether anything was journalled (the file exists). */
+  get written(): boolean {
+    return this.seq > 0 || this.started;
   }
 
   /** Records the write before it is sent; returns its number. */
@@ -63,6 +70,14 @@ export class Journal {
   }
 
   private append(line: Line): void {
+    if (!this.started) {
+      mkdirSync(dirname(this.file), { recursive: true });
+      // The default folder keeps itself out of version control, as Ruff's cache folder does.
+      const ignore = join(dirname(this.file), '.gitignore');
+      if (basename(dirname(this.file)) === '.massassign' && !existsSync(ignore)) writeFileSync(ignore, '*\n');
+      writeFileSync(this.file, `${JSON.stringify({ massassign: 'probe-journal', version: 1, target: this.header.target, started: new Date().toISOString() })}\n`, { mode: 0o600 });
+      this.started = true;
+    }
     appendFileSync(this.file, `${JSON.stringify(this.redact(line))}\n`);
   }
 }
