@@ -41,6 +41,8 @@ test('probe values differ from the current value and are recognisable', () => {
   assert.equal(probeValue('api_key', 'abc', 'marker-1'), 'marker-1');
   assert.equal(probeValue('is_verified', undefined, 'm'), true);
   assert.equal(probeValue('credit_limit', null, 'm'), 987_654);
+  assert.equal(probeValue('due', '2030-01-01', 'm'), '1999-12-31', 'a date stays a date');
+  assert.equal(probeValue('created_at', '1999-12-31T10:00:00Z', 'm'), '2000-01-01T10:00:00Z');
   assert.ok(sameValue(true, 1) && sameValue(5, '5') && sameValue(['a'], ['a']));
   assert.ok(!sameValue(true, 0) && !sameValue('x', 'y') && !sameValue(undefined, 'undefined'));
 });
@@ -67,7 +69,7 @@ test('primary keys are never probed; foreign keys and timestamps only on own obj
 
 test('OpenAPI 3 and Swagger 2: readOnly and response-only properties, required body, GET and DELETE routes', () => {
   const three = readOpenApi(fileURLToPath(new URL('fixtures/apps/accounts/openapi.json', import.meta.url)));
-  assert.deepEqual(three.writes, [{ method: 'PATCH', route: '/account', candidates: ['id', 'is_admin', 'credit_limit'], required: {} }]);
+  assert.deepEqual(three.writes, [{ method: 'PATCH', route: '/account', candidates: ['id', 'is_admin', 'credit_limit'], required: {}, accepts: ['name', 'email'] }]);
   assert.deepEqual(three.reads, ['/account']);
   const dir = mkdtempSync(join(tmpdir(), 'massassign-openapi-'));
   const two = join(dir, 'swagger.json');
@@ -83,7 +85,7 @@ test('OpenAPI 3 and Swagger 2: readOnly and response-only properties, required b
     },
   }));
   const facts = readOpenApi(two);
-  assert.deepEqual(facts.writes, [{ method: 'PUT', route: '/api/users/{id}', candidates: ['role', 'tenant_id'], required: { name: 'ada' } }]);
+  assert.deepEqual(facts.writes, [{ method: 'PUT', route: '/api/users/{id}', candidates: ['role', 'tenant_id'], required: { name: 'ada' }, accepts: ['name'] }]);
   assert.deepEqual(facts.deletes, ['/api/users/{id}']);
   writeFileSync(join(dir, 'spec.yaml'), [
     'openapi: 3.0.0',
@@ -95,7 +97,7 @@ test('OpenAPI 3 and Swagger 2: readOnly and response-only properties, required b
     '    get: {}',
   ].join('\n'));
   const yaml = readOpenApi(join(dir, 'spec.yaml'));
-  assert.deepEqual(yaml.writes, [{ method: 'POST', route: '/users', candidates: [], required: { email: 'probe@example.com', born: '2000-01-01' } }], 'YAML is read; an absolute URL among the paths is never a route');
+  assert.deepEqual(yaml.writes, [{ method: 'POST', route: '/users', candidates: [], required: { email: 'probe@example.com', born: '2000-01-01' }, accepts: ['email', 'born'] }], 'YAML is read; an absolute URL among the paths is never a route');
   writeFileSync(join(dir, 'bad.yaml'), 'openapi: 3.0.0');
   assert.throws(() => readOpenApi(join(dir, 'bad.yaml')), /has no "paths"/);
   writeFileSync(join(dir, 'worse.yaml'), '{ [');

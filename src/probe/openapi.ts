@@ -13,6 +13,8 @@ export interface OpenApiWrite {
   candidates: string[];
   /** A body holding only the required properties, with example values: the control request. */
   required: Json;
+  /** The request body's properties: all a control may send. */
+  accepts: string[];
 }
 
 export interface OpenApiFacts {
@@ -55,7 +57,8 @@ export function readOpenApi(file: string): OpenApiFacts {
       const requestNames = new Set(request.props.map(([n]) => n));
       const responseOnly = response.props.map(([n]) => n).filter((n) => !requestNames.has(n));
       const required = Object.fromEntries(request.props.filter(([n, s]) => request.required.has(n) && s.readOnly !== true).map(([n, s]) => [n, exampleOf(s)]));
-      facts.writes.push({ method: verb, route, candidates: [...new Set([...readOnly, ...responseOnly])], required });
+      const accepts = request.props.filter(([, s]) => s.readOnly !== true).map(([n]) => n);
+      facts.writes.push({ method: verb, route, candidates: [...new Set([...readOnly, ...responseOnly])], required, accepts });
     }
   }
   return facts;

@@ -79,6 +79,7 @@ export function makePlan(scan: ScanResult | undefined, openapi: OpenApiFacts | u
     for (const described of openapi.writes) {
       const write = writeFor(described.method, described.route);
       write.required = { ...described.required, ...write.required };
+      described.accepts.forEach((field) => write.accepts.add(field));
       for (const field of described.candidates) addCandidate(write, { field, source: 'openapi' });
     }
   }
