@@ -12,7 +12,7 @@ import { runInProcess } from './helpers/in-process.js';
 import type { ProbeReport } from '../src/probe/index.js';
 
 type Row = { id: number; name: string; is_admin: boolean };
-type Fault = 'location-collection' | 'location-other' | 'upsert' | 'trickle' | 'endless' | 'flaky' | 'drop' | 'none';
+type Fault = 'location-collection' | 'location-other' | 'upsert' | 'trickle' | 'endless' | 'flaky' | 'drop' | 'slow' | 'none';
 
 const state = { fault: 'none' as Fault, rows: new Map<number, Row>(), nextId: 3, created: [] as number[], deleted: [] as number[], writes: 0 };
 const initial = (): Map<number, Row> => new Map([[1, { id: 1, name: 'alpha', is_admin: false }], [2, { id: 2, name: 'beta', is_admin: false }]]);
@@ -76,7 +76,7 @@ before(async () => {
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString()));
+    req.on('end', () => setTimeout(() => handle(req, res, Buffer.concat(chunks).toString()), state.fault === 'slow' ? 150 : 0));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -86,10 +86,10 @@ after(() => {
   return new Promise<void>((done) => server.close(() => done()));
 });
 
-async function probeWith(fault: Fault, write = 'POST /items'): Promise<{ report: ProbeReport; code: number; seconds: number }> {
+async function probeWith(fault: Fault, write = 'POST /items', timeout = '4'): Promise<{ report: ProbeReport; code: number; seconds: number }> {
   Object.assign(state, { fault, rows: initial(), nextId: 3, created: [], deleted: [], writes: 0 });
   const started = Date.now();
-  const run = await runInProcess(['probe', url, '--api-key', 'fault-key-1', '--format', 'json', '--timeout', '4', '--request-timeout', '0.5',
+  const run = await runInProcess(['probe', url, '--api-key', 'fault-key-1', '--format', 'json', '--timeout', timeout, '--request-timeout', '0.5',
     '--journal', join(dir, `${fault}.jsonl`), '--path', write, '--path', 'GET /items', '--path', 'GET /items/<int:id>', '--path', 'DELETE /items/<int:id>']);
   const seconds = (Date.now() - started) / 1000;
   assert.ok(state.deleted.every((id) => state.created.includes(id)), `deleted ${state.deleted.join(', ')} but created only ${state.created.join(', ')}`);
@@ -154,4 +154,13 @@ test('a connection dropped after the create: the object is found by its marker a
   assert.deepEqual(state.deleted, [3], 'the probe\'s own object, found by the fresh value only it sent');
   assert.deepEqual(report.residue, []);
   assert.match(report.errors.join('\n'), /cannot reach/);
+});
+
+test('the run\'s wall-clock limit: reached mid-run, it stops, and what was sent is still undone', async () => {
+  const { report, seconds } = await probeWith('slow', 'POST /items', '0.5');
+  assert.match(report.errors.join('\n'), /reached its --timeout/);
+  assert.ok(state.created.length > 0, 'it got as far as a create');
+  assert.deepEqual(state.deleted.sort(), state.created.sort(), 'and deleted it after the limit');
+  assert.deepEqual(report.residue, []);
+  assert.ok(seconds < 3, `${seconds} s`);
 });
