@@ -2,7 +2,7 @@
 // the safe ones, the key in a header, an Authorization header or the query, and the database byte-identical after.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,4 +143,23 @@ test('a timestamp that moves on every write is listed once as residue and does n
   assert.ok(report.findings.every((f) => f.restored));
   assert.deepEqual(report.residue.map((r) => r.what.replace(/"[^"]+"/, '<time>')), ['updated_at moved from <time>: it changes on every write']);
   assert.equal(code, 3, 'a change left behind is residue: exit 3, even with a finding');
+});
+
+test('probe --undo puts back an update a run left open, from the whole object the journal holds', async () => {
+  if (!servers.has('header')) servers.set('header', startFlask(APP, { KEY_MODE: 'header' }));
+  const server = await servers.get('header')!;
+  const before = server.dump();
+  const headers = { 'x-api-key': KEY, 'content-type': 'application/json' };
+  const original = await (await fetch(`${server.url}/account`, { headers })).json();
+  const journal = join(journals, 'open-update.jsonl');
+  const intent = { method: 'PATCH', path: '/account', body: { is_admin: true, credit_limit: 5 }, readPath: '/account', before: original, restoreBase: {} };
+  writeFileSync(journal, `${JSON.stringify({ massassign: 'probe-journal', version: 1, target: server.url })}\n${JSON.stringify({ seq: 1, intent })}\n`);
+  await (await fetch(`${server.url}/account`, { method: 'PATCH', headers, body: JSON.stringify(intent.body) })).arrayBuffer();
+  assert.notEqual(server.dump(), before, 'the write the journal announced was made');
+  const undo = await runInProcess(['probe', server.url, '--api-key', KEY, '--undo', journal]);
+  assert.match(undo.stdout, /1 of 1 open change\(s\) put back/);
+  assert.equal(undo.code, 0);
+  assert.equal(server.dump(), before);
+  const again = await runInProcess(['probe', server.url, '--api-key', KEY, '--undo', journal]);
+  assert.match(again.stdout, /0 of 0 open change\(s\) put back/, 'a settled entry is not replayed');
 });
