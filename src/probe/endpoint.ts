@@ -65,7 +65,7 @@ export async function probeEndpoint(s: Session, result: EndpointResult): Promise
     }
   }
   if (!target) {
-    const status = before ? `GET ${readPath} answered ${before!.response.status}${hint(before!.response)}` : 'no read route is known for it';
+    const status = before ? `GET ${readPath} answered ${before.response.status}${hint(before.response)}` : 'no read route is known for it';
     return skip(write.method === 'POST'
       ? `${status}: without a read of the object or a list of its collection, nothing it writes could be checked or proven new, so nothing is sent`
       : `${status}: without a read of the object, no request is sent to it`);
