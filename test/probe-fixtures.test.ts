@@ -163,3 +163,14 @@ test('probe --undo puts back an update a run left open, from the whole object th
   const again = await runInProcess(['probe', server.url, '--api-key', KEY, '--undo', journal]);
   assert.match(again.stdout, /0 of 0 open change\(s\) put back/, 'a settled entry is not replayed');
 });
+
+test('a wrong base path: each endpoint once, its 404 suggesting the base URL or prefix, nothing written', async () => {
+  if (!servers.has('header')) servers.set('header', startFlask(APP, { KEY_MODE: 'header' }));
+  const server = await servers.get('header')!;
+  const run = await runInProcess(['probe', `${server.url}/api`, '--api-key', KEY, '--format', 'json', '--path', 'PATCH /account', '--path', 'POST /widgets']);
+  const report = JSON.parse(run.stdout) as ProbeReport;
+  assert.deepEqual(report.outcomes?.map((o) => [o.method, o.outcome]), [['PATCH', 'not probed'], ['POST', 'not probed']]);
+  for (const o of report.outcomes ?? []) assert.match(o.detail, /answered 404 \(check the base URL and any prefix the routes are mounted under\)/);
+  assert.equal(report.journal, undefined, 'nothing was written, so no journal');
+  assert.equal(run.code, 0);
+});
