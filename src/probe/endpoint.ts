@@ -55,7 +55,7 @@ export async function probeEndpoint(s: Session, result: EndpointResult): Promise
     // `POST /users/register` creates into the list one level up (`GET /users`), when that route is known.
     const parentRoute = write.route.replace(/\/[^/{}]+\/?$/, '');
     const parentPath = path.replace(/\/[^/{}]+\/?$/, '');
-    if (parentRoute && parentRoute !== write.route && s.plan.reads.has(parentRoute)) {
+    if (parentRoute && parentRoute !== write.route && !parentRoute.endsWith('}') && s.plan.reads.has(parentRoute)) {
       const parent = await s.send('GET', parentPath, 'check');
       const list = ok(parent.response.status) ? listOf(parent.response.body) : undefined;
       if (list) {

@@ -65,7 +65,7 @@ export function planSummary(plan: Plan): PlanSummary[] {
   return plan.writes.map((write) => {
     const read = plan.reads.size === 0 || plan.reads.has(write.route) ? `GET ${write.route}` : undefined;
     const parent = write.method === 'POST' ? write.route.replace(/\/[^/{}]+\/?$/, '') : '';
-    const list = !read && parent && plan.reads.has(parent) ? `GET ${parent} (the list it creates into)` : undefined;
+    const list = !read && parent && !parent.endsWith('}') && plan.reads.has(parent) ? `GET ${parent} (the list it creates into)` : undefined;
     return {
       method: write.method,
       route: write.route,
