@@ -1,6 +1,6 @@
 // Finds the Python files to scan: walks the root, honours .gitignore files, --include/--exclude globs,
-// and skips virtualenvs, site-packages, node_modules and hidden folders.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// skips virtualenvs, site-packages, node_modules and hidden folders, and follows symlinked folders once.
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -12,37 +12,104 @@ export interface FileWalkOptions {
   exclude?: string[];
 }
 
-/** Relative paths (with `/`) of the `.py` files under `root`, sorted. `root` may be a single file. */
-export function findPythonFiles(root: string, options: FileWalkOptions = {}): string[] {
-  const stat = statSync(root);
-  if (stat.isFile()) return [''];
-  const include = options.include?.length ? picomatch(options.include, { dot: true }) : undefined;
-  const exclude = options.exclude?.length ? picomatch(options.exclude, { dot: true }) : undefined;
-  const out: string[] = [];
-  walk(root, root, [], out, include, exclude);
-  return out.sort();
+/** How every error about a file or folder that could not be read begins: such errors count in the exit code. */
+export const CANNOT_READ = 'cannot read';
+
+/** A folder or file the walk could not read, or a symlinked folder it did not enter. */
+export interface WalkProblem {
+  path: string;
+  message: string;
 }
 
-function walk(root: string, dir: string, ignores: { base: string; rules: Ignore }[], out: string[], include?: picomatch.Matcher, exclude?: picomatch.Matcher): void {
+interface Walk {
+  root: string;
+  out: string[];
+  problems: WalkProblem[];
+  /** Real paths of the folders entered: a symlinked folder is entered once, so a link cycle ends. */
+  entered: Set<string>;
+  include?: picomatch.Matcher;
+  exclude?: picomatch.Matcher;
+}
+
+/**
+ * Relative paths (with `/`) of the `.py` files under `root`, sorted, and what could not be read. `root` may be
+ * a single file. Symlinked folders are followed unless their target was already entered (a cycle, or a second
+ * name for a folder already scanned), which is listed as a problem.
+ */
+export function findPythonFiles(root: string, options: FileWalkOptions = {}): { files: string[]; problems: WalkProblem[] } {
+  const stat = statSync(root);
+  if (stat.isFile()) return { files: [''], problems: [] };
+  const walk: Walk = {
+    root,
+    out: [],
+    problems: [],
+    entered: new Set([realpathSync(root)]),
+    include: options.include?.length ? picomatch(options.include, { dot: true }) : undefined,
+    exclude: options.exclude?.length ? picomatch(options.exclude, { dot: true }) : undefined,
+  };
+  walkFolder(walk, root, []);
+  return { files: walk.out.sort(), problems: walk.problems.sort((a, b) => a.path.localeCompare(b.path)) };
+}
+
+function walkFolder(walk: Walk, dir: string, ignores: { base: string; rules: Ignore }[]): void {
   const here = readGitignore(dir);
   const scoped = here ? [...ignores, { base: dir, rules: here }] : ignores;
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
+  } catch (error) {
+    walk.problems.push({ path: relativePath(walk.root, dir) || '.', message: `${CANNOT_READ} folder: ${codeOf(error)}` });
     return;
   }
-  for (const entry of entries) {
+  // Real folders first, so a symlink to a folder of the scan is the name skipped, not the folder.
+  const links = entries.filter((e) => e.isSymbolicLink());
+  for (const entry of [...entries.filter((e) => !e.isSymbolicLink()), ...links]) {
     const full = join(dir, entry.name);
-    const rel = relative(root, full).split(sep).join('/');
-    const isDir = entry.isDirectory();
+    const rel = relativePath(walk.root, full);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const target = statSync(full);
+        isDir = target.isDirectory();
+        isFile = target.isFile();
+      } catch {
+        continue; // a dangling link is nothing to scan
+      }
+    }
     if (isDir && (entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name) || isVirtualenv(full))) continue;
-    if (scoped.some((g) => g.rules.ignores(relative(g.base, full).split(sep).join('/') + (isDir ? '/' : '')))) continue;
-    if (exclude && (exclude(rel) || (isDir && exclude(`${rel}/`)))) continue;
-    if (isDir) walk(root, full, scoped, out, include, exclude);
-    else if (entry.isFile() && entry.name.endsWith('.py') && (!include || include(rel))) out.push(rel);
+    if (scoped.some((g) => g.rules.ignores(relativePath(g.base, full) + (isDir ? '/' : '')))) continue;
+    if (walk.exclude && (walk.exclude(rel) || (isDir && walk.exclude(`${rel}/`)))) continue;
+    if (isDir) {
+      if (entry.isSymbolicLink() && !enterOnce(walk, full, rel)) continue;
+      walkFolder(walk, full, scoped);
+    } else if (isFile && entry.name.endsWith('.py') && (!walk.include || walk.include(rel))) {
+      walk.out.push(rel);
+    }
   }
 }
+
+/** Whether a symlinked folder leads somewhere not yet entered; if not, it is listed and skipped. */
+function enterOnce(walk: Walk, full: string, rel: string): boolean {
+  let real: string;
+  try {
+    real = realpathSync(full);
+  } catch (error) {
+    walk.problems.push({ path: rel, message: `${CANNOT_READ} folder: ${codeOf(error)}` });
+    return false;
+  }
+  const insideEntered = [...walk.entered].some((e) => real === e || real.startsWith(`${e}${sep}`) || e.startsWith(`${real}${sep}`));
+  if (insideEntered) {
+    walk.problems.push({ path: rel, message: 'symlinked folder already scanned under another name (or a link cycle): skipped' });
+    return false;
+  }
+  walk.entered.add(real);
+  return true;
+}
+
+const relativePath = (from: string, to: string) => relative(from, to).split(sep).join('/');
+
+const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 
 function readGitignore(dir: string): Ignore | undefined {
   try {

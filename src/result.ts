@@ -26,6 +26,8 @@ export interface AuthInfo {
   kind: AuthKind;
   /** How the key travels, e.g. `header X-API-Key`, `query api_key`, `header Authorization (Bearer)`; or what the other auth is. */
   via?: string;
+  /** Only callers the code treats as admins get through (an admin flag or role check): findings drop one severity level. */
+  adminOnly?: boolean;
 }
 
 export interface Endpoint {

@@ -131,3 +131,19 @@ test('checker: findings that match every mark leave nothing to report', () => {
   const marks = parseMarks('# ruleid: MA101 fields=is_admin,api_key\nsetattr(u, k, v)\n# ok: MA101\nu.name = n\n');
   assert.deepEqual(checkMarks('a.py', marks, [{ rule: 'MA101', line: 2, fields: ['api_key', 'is_admin'] }]), []);
 });
+
+test('checker: model= and severity= must hold too, and model=- means no model', () => {
+  const marks = parseMarks([
+    '# ruleid: MA101 model=Account severity=high', 'a = 1',
+    '# ruleid: MA102 fields=role model=-', 'b = 2',
+    '# todoruleid: MA101 model=User', 'c = 3',
+  ].join('\n'));
+  const found = (rule: string, line: number, model: string | null, severity: 'high' | 'medium') => ({ rule, line, fields: ['role'], model, severity });
+  assert.deepEqual(checkMarks('a.py', marks, [found('MA101', 2, 'Account', 'medium'), found('MA102', 4, null, 'high'), found('MA101', 6, null, 'medium')]), [
+    'a.py:2: expected MA101 model=Account severity=high, got MA101 fields=role model=Account severity=medium',
+  ]);
+  assert.deepEqual(checkMarks('a.py', marks, [found('MA101', 2, 'Account', 'high'), found('MA102', 4, null, 'high'), found('MA101', 6, 'User', 'high')]), [
+    'a.py:6: known miss of MA101 is now found (MA101 fields=role model=User severity=high): promote the mark to ruleid',
+  ]);
+  assert.throws(() => parseMarks('# ruleid: MA101 colour=red\nx = 1\n', 'a.py'), /unknown or repeated mark option "colour"/);
+});

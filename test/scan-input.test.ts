@@ -1,7 +1,7 @@
 // Bad input never stops a scan or prints a stack trace: unreadable, binary, broken and deeply nested files
 // are reported one line each and the rest is analysed; a missing path is a one-line error and exit 2.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -121,4 +121,28 @@ test('a helper module that imports flask under another name reads the request fo
   const helpers = 'import flask as fl\n\ndef apply(target):\n    for k, v in fl.request.get_json().items():\n        setattr(target, k, v)\n';
   const root = project({ 'app.py': routes, 'helpers.py': helpers });
   assert.deepEqual((await scan({ path: root })).findings.map((f) => `${f.rule} ${f.path}:${f.line} ${f.fields} ${f.endpoint?.rule}`), ['MA101 helpers.py:5 id,is_admin /users/<int:user_id>']);
+});
+
+test('a file with thousands of elif branches keeps its finding', async () => {
+  const chain = `def pick(x):\n    if x == 0:\n        return 0\n${Array.from({ length: 3000 }, (_, i) => `    elif x == ${i + 1}:\n        return ${i + 1}\n`).join('')}`;
+  const result = await scan({ path: project({ 'app.py': `${VULNERABLE}\n${chain}` }) });
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.findings.map((f) => f.line), [15]);
+});
+
+test('runs of blank lines never hide entry code from the prefilter', async () => {
+  const spaced = VULNERABLE.replace('\n@app.post', `\n${'\n  \t\n'.repeat(20_000)}@app.post`).replace('from flask import Flask, request\n', 'from flask import Flask\nimport flask\nrequest = flask.request\n');
+  const result = await scan({ path: project({ 'app.py': spaced }) });
+  assert.equal(result.routes.length, 1);
+  assert.equal(result.findings.length, 1);
+});
+
+// /proc/self/mem is a file every read of fails (EIO), even for root: a file the scan cannot read.
+test('a file that cannot be read is listed in errors and fails the run even with no finding', { skip: !existsSync('/proc/self/mem') }, async () => {
+  const root = project({ 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' });
+  symlinkSync('/proc/self/mem', join(root, 'broken.py'));
+  const result = await scan({ path: root });
+  assert.deepEqual(result.errors.map((e) => `${e.path}: ${e.message}`), ['broken.py: cannot read file: EIO']);
+  assert.equal((await runCli(['scan', root, '--quiet'])).code, 1);
+  assert.equal((await runCli(['scan', root, '--quiet', '--fail-on', 'never'])).code, 0);
 });

@@ -6,6 +6,7 @@ import { codeText } from '../python/positions.js';
 import type { Step } from '../dataflow/facts.js';
 import { describeKeySet, only, reachable, type KeySet } from '../dataflow/keyset.js';
 import type { SinkRecord } from '../dataflow/summary.js';
+import { authUsersModel } from '../frameworks/auth-users.js';
 import { AuthResolver } from '../frameworks/flask/auth.js';
 import { flaskAppModel } from '../frameworks/flask/app.js';
 import { flaskRequestModel, requestReadPattern } from '../frameworks/flask/request.js';
@@ -15,6 +16,15 @@ import { MarshmallowSchemas, marshmallowModel } from '../frameworks/marshmallow.
 import { PydanticModels, pydanticModel } from '../frameworks/pydantic.js';
 import { pythonModel } from '../frameworks/python.js';
 import { configuredModel } from '../frameworks/configured.js';
+import { builtinRows } from '../frameworks/builtin-rows.js';
+import { flaskRestxModel } from '../frameworks/flask-restx.js';
+import { connexionApis, connexionModel } from '../frameworks/connexion.js';
+import { jsonapiWrites } from '../frameworks/flask-rest-jsonapi.js';
+import { flaskSmorestModel } from '../frameworks/flask-smorest.js';
+import { flaskPydanticModel } from '../frameworks/flask-pydantic.js';
+import { webargsModel } from '../frameworks/webargs.js';
+import { apifairyModel } from '../frameworks/apifairy.js';
+import { rowsModel, sourceNames, type ModelRow } from '../frameworks/rows.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
 import type { Expr, ModuleIR } from '../python/ir.js';
@@ -34,6 +44,10 @@ export interface AnalysisOptions {
   extraSanitizers?: readonly string[];
   extraSinks?: readonly string[];
   apiKeyDecorators?: readonly string[];
+  /** The user's library rows (`[[tool.massassign.models]]`), read like the built-in ones. */
+  models?: readonly ModelRow[];
+  /** The scanned folder or file (ScanOptions.path), for the non-Python files a library reads (connexion specs). */
+  path?: string;
 }
 
 export interface Analysis {
@@ -42,10 +56,21 @@ export interface Analysis {
   models: ModelInfo[];
 }
 
+/**
+ * Categories a constructor keyword taken from the request is reported for. Not credentials (a caller
+ * sets their own password) and not foreign keys by themselves (a comment names its post).
+ */
+const EXPLICIT_CATEGORIES = new Set<string>(['privilege', 'ownership', 'limit', 'server-state']);
+
+/** Decorators of libraries that hand a view the request's keys (webargs, flask-smorest, flask-pydantic, APIFairy). */
+const LIBRARY_INJECTORS = ['use_args', 'use_kwargs', 'arguments', 'validate', 'body'];
+
 const KEY_SET_SINKS = new Set<string>(['setattr', 'constructor', 'dict-update', 'query-update', 'schema-load']);
 
 export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, errors: ScanError[] = []): Analysis {
   const project = new ProjectIndex(modules);
+  const rows = [...builtinRows, ...(options.models ?? [])];
+  const connexion = connexionApis(project, options.path);
   const sensitivity = new Sensitivity(options);
   let sqlalchemy!: SqlAlchemyModels;
   let marshmallow!: MarshmallowSchemas;
@@ -54,19 +79,28 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     () => configuredModel(options.extraSanitizers ?? [], options.extraSinks ?? []),
     () => pythonModel(),
     () => flaskRequestModel(options.extraSources),
-    () => flaskAppModel(),
+    (e) => flaskAppModel(e),
     (e) => sqlalchemyModel((sqlalchemy = new SqlAlchemyModels(e))),
     (e) => marshmallowModel(e, (marshmallow = new MarshmallowSchemas(e, sqlalchemy))),
     (e) => pydanticModel(e, (pydantic = new PydanticModels(e))),
     () => reqparseModel(modules),
+    (e) => authUsersModel(e),
+    (e) => flaskRestxModel(e),
+    (e) => webargsModel(e, marshmallow),
+    (e) => flaskSmorestModel(e, marshmallow),
+    (e) => apifairyModel(e, marshmallow),
+    (e) => flaskPydanticModel(e, pydantic),
+    () => connexionModel(connexion),
+    (e) => rowsModel(e, rows),
   ]);
   // Only code that reads a request (or is handed one by a decorator) can reach a sink with caller
   // keys; everything it calls is summarised on demand.
-  const sources = requestReadPattern(options.extraSources ?? []);
+  const sources = requestReadPattern([...(options.extraSources ?? []), ...sourceNames(rows)]);
   const readsRequest = (fn: FunctionInfo) => fn.module.entry && sources.test(fn.module.source.slice(fn.def.s, fn.def.e));
   const injectors = new Set([...project.functions.values()].filter((fn) => fn.parent === undefined && readsRequest(fn) && fn.def.body.some((s) => s.t === 'def')).map((fn) => fn.def.name));
+  for (const name of LIBRARY_INJECTORS) injectors.add(name);
   for (const fn of [...project.functions.values()]) {
-    if (!readsRequest(fn) && !fn.def.decorators.some((d) => injectors.has(simpleName(d)))) continue;
+    if (!readsRequest(fn) && !fn.def.decorators.some((d) => injectors.has(simpleName(d))) && !connexion.bodies.has(fn.qname)) continue;
     try {
       engine.summaryOf(fn);
     } catch (error) {
@@ -75,44 +109,78 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     }
   }
 
+  engine.settle();
+
   const catalog = new ModelCatalog(engine, sqlalchemy, marshmallow, pydantic, sensitivity);
   const auth = new AuthResolver(engine, options.apiKeyDecorators);
   const routes: { endpoint: Endpoint; handler: FunctionInfo }[] = [];
-  for (const route of discoverRoutes(engine)) {
+  const discovered = [...discoverRoutes(engine), ...connexion.routes];
+  for (const route of discovered) {
     for (const rule of fullRule(route)) {
       routes.push({ endpoint: endpointOf(route.methods, rule, route.handler, auth.authOf(route, rule)), handler: route.handler });
     }
   }
 
+  // walking the call graph summarises the callees route discovery met; settle those before reading it
+  reachability(routes.map((r) => r.handler), project, (fn) => engine.summaryOf(fn).callees);
+  engine.settle();
   const reach = reachability(routes.map((r) => r.handler), project, (fn) => engine.summaryOf(fn).callees);
   const summarised = [...project.functions.values()].filter((fn) => engine.hasSummary(fn));
   const called = new Set<string>();
   for (const fn of summarised) for (const c of engine.summaryOf(fn).callees) called.add(c);
 
   const findings = new Map<string, Finding>();
-  const emit = (record: SinkRecord, endpoint: Endpoint | null) => {
+  const emit = (record: SinkRecord & { related?: TraceStep[] }, endpoint: Endpoint | null) => {
     const hit = toHit(record, endpoint, catalog, sensitivity, modules);
     if (!hit) return;
     const module = modules.find((m) => m.path === hit.location.path)!;
     const finding = toFinding(hit, sensitivity, fixFor(hit, module.source, module.lineStarts));
     if (!finding) return;
-    const key = `${finding.rule}:${finding.path}:${finding.line}:${finding.endpoint?.methods.join(',')}:${finding.endpoint?.rule}`;
+    const key = `${finding.rule}:${finding.path}:${finding.line}:${finding.endpoint?.methods.join(',')}:${finding.endpoint?.rule}:${finding.model}`;
     const existing = findings.get(key);
-    if (!existing) findings.set(key, finding);
-    else existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
+    if (!existing) {
+      findings.set(key, finding);
+      return;
+    }
+    existing.fields = [...new Set([...existing.fields, ...finding.fields])].sort();
+    if (finding.related) existing.related = unionSteps(existing.related ?? [], finding.related);
   };
 
+  const pending: { record: SinkRecord; endpoint: Endpoint | null }[] = [];
   for (const fn of summarised) {
     const summary = engine.summaryOf(fn);
     const records = [...summary.hits];
-    // sinks whose target stayed a parameter, in functions nobody calls: report with the target unknown
-    if (!called.has(fn.qname)) records.push(...summary.sinks.filter((s) => 'source' in s.fact.origin).map((s) => ({ ...s, target: { type: 'unknown' as const } })));
+    // sinks whose target stayed a parameter, in functions nobody calls: the class the parameter is known
+    // to hold (an annotation, a decorator's injected instance), else unknown
+    if (!called.has(fn.qname)) records.push(...summary.sinks.filter((s) => 'source' in s.fact.origin).map((s) => ({ ...s, target: uncalledTarget(s.target) })));
     if (records.length === 0) continue;
     const endpoints = routes.filter((r) => reach.get(r.handler.qname)?.has(fn.qname)).map((r) => r.endpoint);
     for (const record of records) {
-      if (endpoints.length === 0) emit(record, null);
-      for (const endpoint of endpoints) emit(record, endpoint);
+      if (endpoints.length === 0) pending.push({ record, endpoint: null });
+      for (const endpoint of endpoints) pending.push({ record, endpoint });
     }
+  }
+
+  // a write in a helper that several functions reach with request data: each caller's finding sits at its call
+  const callersOfWrite = new Map<string, Set<string>>();
+  for (const { record, endpoint } of pending) {
+    if (!record.call) continue;
+    const hit = toHit(record, endpoint, catalog, sensitivity, modules);
+    if (!hit || !toFinding(hit, sensitivity, undefined)) continue;
+    const key = writeKey(record);
+    callersOfWrite.set(key, (callersOfWrite.get(key) ?? new Set()).add(record.call.functionName));
+  }
+  const placed = (record: SinkRecord): SinkRecord & { related?: TraceStep[] } => {
+    const call = record.call;
+    if (!call || (callersOfWrite.get(writeKey(record))?.size ?? 0) < 2) return record;
+    const write = traceStep({ path: record.path, offset: (record.at ?? record.node).s, end: record.node.e }, modules);
+    return { ...record, path: call.path, node: call.node, at: undefined, sinkText: call.text, functionName: call.functionName, related: [write] };
+  };
+  for (const { record, endpoint } of pending) emit(placed(record), endpoint);
+
+  // writes a library does for a route, in code the project does not hold (flask-rest-jsonapi's data layer)
+  for (const write of jsonapiWrites(engine, marshmallow, discovered)) {
+    for (const r of routes) if (r.handler.qname === write.handler) emit(write.record, r.endpoint);
   }
 
   return {
@@ -120,6 +188,14 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     routes: routes.map((r) => r.endpoint).sort((a, b) => a.location.path.localeCompare(b.location.path) || a.location.line - b.location.line),
     models: catalog.all(),
   };
+}
+
+function uncalledTarget(target: SinkRecord['target']): SinkRecord['target'] {
+  return target.type === 'param' && target.cls ? { type: 'class', cls: target.cls } : target.type === 'param' ? { type: 'unknown' } : target;
+}
+
+function writeKey(record: SinkRecord): string {
+  return `${record.kind}:${record.path}:${record.node.s}`;
 }
 
 /** `name`, `mod.name` and `name(...)` decorators by their last name. */
@@ -156,16 +232,18 @@ function reachability(handlers: FunctionInfo[], project: ProjectIndex, callees: 
   return out;
 }
 
-function toHit(record: SinkRecord, endpoint: Endpoint | null, catalog: ModelCatalog, sensitivity: Sensitivity, modules: ModuleIR[]): SinkHit | undefined {
+function toHit(record: SinkRecord & { related?: TraceStep[] }, endpoint: Endpoint | null, catalog: ModelCatalog, sensitivity: Sensitivity, modules: ModuleIR[]): SinkHit | undefined {
   const module = modules.find((m) => m.path === record.path)!;
   const model = record.target.type === 'class' ? catalog.infoFor(record.target.cls) ?? null : null;
-  const start = positionOf(module.lineStarts, record.node.s);
-  const end = positionOf(module.lineStarts, record.node.e);
+  const start = positionOf(module.lineStarts, (record.at ?? record.node).s);
+  const end = positionOf(module.lineStarts, (record.at ?? record.node).e);
   let kind: SinkKind;
   let keys: KeySet;
   let allowlistedOnly: boolean | undefined;
   if (record.kind === 'field-value') {
-    if (record.fact.k !== 'value' || !record.field || !sensitivity.isPrivilege(record.field) || record.fact.check === 'held') return undefined;
+    // a privilege field anywhere; any sensitive field of the model when a constructor keyword names it
+    const explicit = record.at !== undefined && model?.fields.some((f) => f.name === record.field) === true && EXPLICIT_CATEGORIES.has(sensitivity.classify(record.field!) ?? '');
+    if (record.fact.k !== 'value' || !record.field || !(explicit || sensitivity.isPrivilege(record.field)) || record.fact.check === 'held') return undefined;
     kind = 'privilege-value';
     keys = only([record.field]);
     allowlistedOnly = record.fact.check === 'allowlisted';
@@ -183,11 +261,14 @@ function toHit(record: SinkRecord, endpoint: Endpoint | null, catalog: ModelCata
     sinkText: record.sinkText,
     targetText: record.targetText,
     model,
+    ...(model && record.target.type === 'class' && record.target.assumed ? { modelAssumed: true } : {}),
     keys,
+    ...(record.overwritten ? { overwritten: record.overwritten } : {}),
     field: record.field,
     allowlistedOnly,
     trace: readableTrace(record.fact.trace.map((s) => traceStep(s, modules))),
     endpoint,
+    ...(record.related ? { related: record.related } : {}),
   };
 }
 
@@ -208,14 +289,16 @@ function traceStep(step: Step, modules: ModuleIR[]): TraceStep {
 function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined): Finding | undefined {
   const rule = allRules.find((r) => r.claims(hit));
   if (!rule) return undefined;
-  const writable = hit.model ? reachable(hit.keys, hit.model.fields.map((f) => f.name)).sort() : [];
+  const writable = hit.model ? reachable(hit.keys, hit.model.fields.map((f) => f.name).filter((f) => !hit.overwritten?.includes(f))).sort() : [];
   let fields: string[];
   if (hit.kind === 'privilege-value') fields = [hit.field!];
   else if (hit.model) fields = hit.model.fields.filter((f) => f.sensitive && writable.includes(f.name)).map((f) => f.name).sort();
   else fields = hit.keys.kind === 'only' ? [...hit.keys.keys].filter((k) => sensitivity.classify(k)).sort() : [];
   const unbounded = hit.keys.kind === 'any' || hit.keys.kind === 'anyBut';
   if (fields.length === 0 && !(unbounded && !hit.model)) return undefined;
-  const severity: Severity = fields.length === 0 ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
+  const base: Severity = fields.length === 0 ? 'medium' : hit.endpoint?.auth.kind === 'none' ? 'critical' : 'high';
+  // behind an admin-only guard the caller is already trusted with more: one level lower
+  const severity: Severity = hit.endpoint?.auth.adminOnly ? ({ critical: 'high', high: 'medium', medium: 'low', low: 'low' } as const)[base] : base;
   return {
     rule: rule.code,
     name: rule.name,
@@ -237,10 +320,17 @@ function toFinding(hit: SinkHit, sensitivity: Sensitivity, fix: Fix | undefined)
     message: rule.message(hit, fields),
     remediation: remediationFor(hit, fields),
     ...(fix ? { fix } : {}),
+    ...(hit.related ? { related: hit.related } : {}),
     fingerprint: fingerprint([rule.code, hit.location.path, hit.functionName, hit.sinkText, fields.join(','), describeKeySet(hit.keys)]),
   };
 }
 
 function fingerprint(parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/** Two lists of places as one, each place once, in file and line order. */
+function unionSteps(a: TraceStep[], b: TraceStep[]): TraceStep[] {
+  const byPlace = new Map([...a, ...b].map((s) => [`${s.path}:${s.line}:${s.column}`, s]));
+  return [...byPlace.values()].sort((x, y) => x.path.localeCompare(y.path) || x.line - y.line || x.column - y.column);
 }

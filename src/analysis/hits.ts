@@ -25,11 +25,17 @@ export interface SinkHit {
   /** Source text of the object written, e.g. `config`. */
   targetText: string;
   model: ModelInfo | null;
+  /** The model was not resolved but assumed by class-hierarchy analysis (a method called on an object of unknown class). */
+  modelAssumed?: boolean;
   keys: KeySet;
+  /** Fields the server sets after the write on every path: not the caller's to choose. */
+  overwritten?: string[];
   /** For privilege-value hits: the field written (`scope`). */
   field?: string;
   /** For privilege-value hits: the value was checked against a server-side allowlist, but not against the caller's own grants. */
   allowlistedOnly?: boolean;
   trace: TraceStep[];
   endpoint: Endpoint | null;
+  /** Further places that take part: the shared helper's write, when the hit sits at a route's call of it. */
+  related?: TraceStep[];
 }

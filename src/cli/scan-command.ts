@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { scan } from '../scan.js';
+import { isUnreadable, scan } from '../scan.js';
 import type { ScanResult } from '../result.js';
 import { reporters, type ReporterName } from '../reporters/index.js';
 import { collectExcerpts } from '../reporters/excerpts.js';
@@ -29,9 +29,17 @@ interface ScanFlags extends Settings {
   warnUnusedIgnores: boolean;
   quiet: boolean;
   color: boolean;
+  cache: boolean;
+  workers?: number;
 }
 
 const list = (value: string, previous?: string[]) => [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers takes a whole number of at least 1, not ${value}`);
+  return n;
+}
 
 export function registerScanCommand(program: Command, setExitCode: (code: number) => void): void {
   const command = program
@@ -57,6 +65,8 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--write-baseline <file>', 'record the current findings in this baseline file, then report only new ones')
     .option('--show-suppressed', 'list the findings silenced by ignore comments', false)
     .option('--warn-unused-ignores', 'warn on stderr about ignore comments that silence nothing', false)
+    .option('--no-cache', 'neither read nor write .massassign_cache/ in the scanned folder')
+    .option('--workers <n>', 'threads that parse the code (default: one per core)', positiveInteger)
     .option('-q, --quiet', 'print only the findings: no summary, no progress bar', false)
     .option('--no-color', 'never colour the output (also: the NO_COLOR environment variable)')
     .action(async (path: string, flags: ScanFlags) => setExitCode(await runScan(path, flags)));
@@ -69,7 +79,7 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   const progress = progressBar(process.stderr, process.env, !flags.quiet);
   let scanned: ScanResult;
   try {
-    scanned = await scan({ path, ...scanSettings, onProgress: progress.onProgress });
+    scanned = await scan({ path, ...scanSettings, cache: flags.cache, workers: flags.workers, onProgress: progress.onProgress });
   } finally {
     progress.finish();
   }
@@ -86,7 +96,8 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
   if (flags.warnUnusedIgnores) {
     for (const unused of ignores.unused(scanned.files ?? [])) process.stderr.write(`massassign: warning: ${unusedIgnoreLine(unused)}\n`);
   }
-  return probeExit ?? (failsRun(result.findings, failOn) ? 1 : 0);
+  const unread = failOn !== 'never' && scanned.errors.some(isUnreadable); // code it could not read: not a clean run
+  return probeExit ?? (failsRun(result.findings, failOn) || unread ? 1 : 0);
 }
 
 /** The config file's settings, overridden by the flags given; unknown rule references are usage errors. */

@@ -1,5 +1,6 @@
 // The config file's JSON schema (the `[tool.massassign]` table or `.massassign.toml`): what each key means and takes.
 import type { Severity } from '../result.js';
+import { modelRowSchema, type ModelRow } from '../frameworks/rows.js';
 
 export type FailOn = Severity | 'never';
 
@@ -17,6 +18,7 @@ export interface ConfigFile {
   select?: string[];
   ignore?: string[];
   'fail-on'?: FailOn;
+  models?: ModelRow[];
 }
 
 export const severities: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -47,5 +49,6 @@ export const configSchema = {
     select: ruleRefs('Rule codes or names to report; every rule when absent.'),
     ignore: ruleRefs('Rule codes or names never to report.'),
     'fail-on': { enum: failOnValues, description: 'Exit 1 only for a finding at or above this severity; `never` always exits 0.' },
+    models: { type: 'array', items: modelRowSchema, description: 'Library rows (`[[tool.massassign.models]]`), the shape of the built-in ones: see docs/models.md.' },
   },
 } as const;

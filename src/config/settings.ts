@@ -3,6 +3,7 @@
 import { dirname, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Severity } from '../result.js';
+import type { ModelRow } from '../frameworks/rows.js';
 import type { FailOn } from './schema.js';
 import type { LoadedConfig } from './load.js';
 
@@ -19,6 +20,7 @@ export interface Settings {
   select?: string[];
   ignore?: string[];
   failOn?: FailOn;
+  models?: ModelRow[];
 }
 
 /** The config's settings for a scan of `scanFolder` (absolute); command-line `overrides` win key by key. */
@@ -41,6 +43,7 @@ export function resolveSettings(loaded: LoadedConfig | null, scanFolder: string,
       select: c.select,
       ignore: c.ignore,
       failOn: c['fail-on'],
+      models: c.models,
     } satisfies Settings);
   }
   return { ...withoutUndefined(fromFile), ...withoutUndefined(overrides) };

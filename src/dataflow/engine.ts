@@ -1,22 +1,43 @@
 // The engine: per-function summaries computed once (on demand, cycles cut), module globals, and the
 // values decorators inject into the functions they wrap. Frames (interpreter.ts) do the interpreting.
 import type { Expr, ModuleIR, Stmt } from '../python/ir.js';
-import { childBodies, type FunctionInfo, type ProjectIndex } from '../semantic/project.js';
-import { EMPTY, refs, union, type Value } from './facts.js';
+import { childBodies, type ClassInfo, type FunctionInfo, type ProjectIndex } from '../semantic/project.js';
+import { EMPTY, factId, refs, union, valueId, type Value } from './facts.js';
 import { Frame, type Env } from './interpreter.js';
 import type { LibraryModel } from './library.js';
-import { emptySummary, type Summary } from './summary.js';
+import { distinctSinks, emptySummary, withOverwrites, type SinkRecord, type Summary } from './summary.js';
 
 /** How many nested calls a summary computation may enter (route → helper → ... → writer). */
 const MAX_CALL_DEPTH = 8;
 
+/** Class-hierarchy analysis looks no further than this many modules defining a method name. */
+const MAX_METHOD_MODULES = 6;
+
+/** Rounds of recomputing incomplete summaries before the engine keeps what it has. */
+const MAX_SETTLE_ROUNDS = 10;
+
+/** A summary being computed, and whether it used a placeholder (an incomplete summary, recursion, depth). */
+interface Computation {
+  qname: string;
+  incomplete: boolean;
+}
+
 export class Engine {
   private readonly summaries = new Map<string, Summary>();
+  /** Summaries computed against a placeholder: recomputed by settle() until nothing changes. */
+  private readonly incomplete = new Set<string>();
+  private readonly computing: Computation[] = [];
   private readonly inProgress = new Set<string>();
   private readonly moduleEnvs = new Map<string, Env>();
   private readonly complete = new Set<string>();
   private readonly pendingGlobals = new Set<string>();
   private readonly functionEnvs = new Map<string, Env>();
+  /** Attribute cells of objects that outlive a call (module objects, outside singletons, a class's instances). */
+  private readonly heap = new Map<string, Value>();
+  private readonly heapReaders = new Map<string, Set<string>>();
+  private heapChanged = false;
+  /** Values decorators inject, per decorated function (recomputed each settle round). */
+  private readonly injected = new Map<string, Map<string, Value>>();
 
   readonly models: LibraryModel[];
 
@@ -28,25 +49,173 @@ export class Engine {
     return this.summaries.has(fn.qname);
   }
 
-  /** The summary of a function, computing it (and its callees') on first use. */
+  /**
+   * The summary of a function, computing it (and its callees') on first use. Recursion, a call chain
+   * deeper than MAX_CALL_DEPTH, or an incomplete callee give the caller the last known summary and
+   * mark the caller incomplete; settle() recomputes those until they stop changing.
+   */
   summaryOf(fn: FunctionInfo): Summary {
-    const done = this.summaries.get(fn.qname);
-    if (done) return done;
-    // recursion, or a call chain deeper than request data plausibly travels: nothing is passed through
-    if (this.inProgress.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) return emptySummary();
+    const stored = this.summaries.get(fn.qname);
+    if (stored && !this.incomplete.has(fn.qname)) return stored;
+    if (stored && this.round && !this.round.has(fn.qname) && !this.inProgress.has(fn.qname) && this.inProgress.size < MAX_CALL_DEPTH) return this.refresh(fn);
+    if (stored || this.inProgress.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) {
+      if (!stored && !this.inProgress.has(fn.qname)) this.deferred.add(fn.qname);
+      this.markIncomplete();
+      return stored ?? emptySummary();
+    }
+    return this.compute(fn);
+  }
+
+  /** Functions first met beyond the call-depth limit: settle() computes them from the top. */
+  private readonly deferred = new Set<string>();
+
+  private markIncomplete(): void {
+    const top = this.computing[this.computing.length - 1];
+    if (top) top.incomplete = true;
+  }
+
+  private compute(fn: FunctionInfo): Summary {
+    const computation: Computation = { qname: fn.qname, incomplete: false };
     this.inProgress.add(fn.qname);
+    this.computing.push(computation);
     try {
       const frame = new Frame(this, fn.module, fn);
       frame.bindParameters();
       frame.run(fn.def.body);
-      const summary: Summary = { returns: frame.returned, sinks: frame.sinks, hits: frame.hits, callees: frame.callees };
+      const hits = withOverwrites(frame.hits, fn.module.path, frame.overwrites);
+      const summary: Summary = { returns: frame.returned, sinks: distinctSinks(frame.sinks), hits, callees: frame.callees };
       if (this.hasNestedFunctions(fn)) this.functionEnvs.set(fn.qname, frame.env);
       this.summaries.set(fn.qname, summary);
+      if (computation.incomplete) this.incomplete.add(fn.qname);
+      else this.incomplete.delete(fn.qname);
       return summary;
     } finally {
+      this.computing.pop();
       this.inProgress.delete(fn.qname);
+      if (computation.incomplete) this.markIncomplete();
     }
   }
+
+  /**
+   * Recomputes incomplete summaries, in a fixed order, until a round changes no summary and no heap
+   * cell: the answer is then the same whatever order functions were first met in.
+   */
+  settle(): void {
+    for (let round = 0; round < MAX_SETTLE_ROUNDS && (this.incomplete.size > 0 || this.deferred.size > 0); round++) {
+      this.heapChanged = false;
+      this.changedInRound = false;
+      this.injected.clear();
+      while (this.deferred.size > 0) {
+        const qname = [...this.deferred].sort()[0]!;
+        this.deferred.delete(qname);
+        const fn = this.project.functions.get(qname);
+        if (fn && !this.summaries.has(qname)) {
+          this.compute(fn);
+          this.changedInRound = true;
+        }
+      }
+      this.round = new Set();
+      for (const qname of [...this.incomplete].sort()) {
+        const fn = this.project.functions.get(qname);
+        if (!fn) this.incomplete.delete(qname);
+        else if (!this.round.has(qname)) this.refresh(fn);
+      }
+      this.round = undefined;
+      if (!this.changedInRound && !this.heapChanged && this.deferred.size === 0) break;
+    }
+    this.incomplete.clear();
+    this.deferred.clear();
+  }
+
+  /** Summaries recomputed in the current settle round (each once; callees on demand, before their callers). */
+  private round: Set<string> | undefined;
+  private changedInRound = false;
+
+  private refresh(fn: FunctionInfo): Summary {
+    this.round!.add(fn.qname);
+    const before = this.summaries.get(fn.qname);
+    this.incomplete.delete(fn.qname);
+    const after = this.compute(fn);
+    if (before && summaryId(before) === summaryId(after)) return after;
+    this.changedInRound = true;
+    for (const [caller, summary] of this.summaries) if (summary.callees.has(fn.qname) && caller !== fn.qname) this.incomplete.add(caller);
+    return after;
+  }
+
+  /** Reads an attribute cell; the function reading it is recomputed if the cell changes later. */
+  readCell(key: string): Value | undefined {
+    const top = this.computing[this.computing.length - 1];
+    if (top) {
+      let readers = this.heapReaders.get(key);
+      if (!readers) this.heapReaders.set(key, (readers = new Set()));
+      readers.add(top.qname);
+    }
+    return this.heap.get(key);
+  }
+
+  /** Adds a value to an attribute cell (cells only grow, so the fixpoint terminates). */
+  writeCell(key: string, value: Value): void {
+    const before = this.heap.get(key) ?? EMPTY;
+    const after = union(before, value);
+    if (valueId(after) === valueId(before)) return;
+    this.heap.set(key, after);
+    this.heapChanged = true;
+    for (const reader of this.heapReaders.get(key) ?? []) {
+      const running = this.computing.find((c) => c.qname === reader);
+      if (running) running.incomplete = true;
+      else if (this.summaries.has(reader)) this.incomplete.add(reader);
+    }
+  }
+
+  private readonly specialising = new Set<string>();
+  private readonly specialised = new Map<string, Value>();
+
+  /**
+   * What a function returns for these object arguments, when its summary returns no object: a generic
+   * getter (`def get_or_404(model, id): return model.query.get(id)`) returns an instance of its argument.
+   */
+  returnsFor(fn: FunctionInfo, objects: Value[]): Value {
+    const key = `${fn.qname}(${objects.map(valueId).join(';')})`;
+    const known = this.specialised.get(key);
+    if (known) return known;
+    if (this.specialising.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) return EMPTY;
+    this.specialising.add(fn.qname);
+    this.inProgress.add(`${fn.qname}()`);
+    try {
+      const frame = new Frame(this, fn.module, fn);
+      frame.bindParameters(objects);
+      frame.run(fn.def.body);
+      const out = frame.returned.filter((f) => f.k === 'object' && f.ref.type !== 'param');
+      this.specialised.set(key, out);
+      return out;
+    } finally {
+      this.specialising.delete(fn.qname);
+      this.inProgress.delete(`${fn.qname}()`);
+    }
+  }
+
+  private readonly methodOwners = new Map<string, ClassInfo[]>();
+
+  /**
+   * Class-hierarchy analysis: the project classes that define a method of this name, found by the
+   * text of every module (not only those loaded so far), so the answer does not depend on order.
+   */
+  classesDefining(method: string): ClassInfo[] {
+    let owners = this.methodOwners.get(method);
+    if (owners) return owners;
+    this.methodModules ??= indexMethodNames(this.project);
+    const modules = this.methodModules.get(method) ?? [];
+    // a name defined in many modules tells nothing; do not parse them all to find out
+    if (modules.length > MAX_METHOD_MODULES) owners = [];
+    else {
+      for (const module of modules) this.project.load(module);
+      owners = [...this.project.classes.values()].filter((c) => c.methods.get(method)?.kind === 'method').sort((a, b) => a.qname.localeCompare(b.qname));
+    }
+    this.methodOwners.set(method, owners);
+    return owners;
+  }
+
+  private methodModules: Map<string, ModuleIR[]> | undefined;
 
   private hasNestedFunctions(fn: FunctionInfo): boolean {
     return fn.def.body.some((s) => s.t === 'def' || s.t === 'class');
@@ -95,7 +264,13 @@ export class Engine {
    * return view(request.get_json(), *a, **k)` hands the request body to the view's first parameter.
    */
   injectedArguments(fn: FunctionInfo): Map<string, Value> {
+    const known = this.injected.get(fn.qname);
+    if (known) return known;
     const out = new Map<string, Value>();
+    this.injected.set(fn.qname, out);
+    for (const m of this.models) {
+      for (const [name, value] of m.injectedParameters?.(fn) ?? []) out.set(name, union(out.get(name) ?? EMPTY, value));
+    }
     for (const decorator of fn.def.decorators) {
       for (const ref of refs(this.evaluateInModule(fn.module.name, decorator))) {
         const deco = ref.type === 'function' ? this.project.functions.get(ref.fn) : undefined;
@@ -103,16 +278,17 @@ export class Engine {
         if (!deco || !viewParam) continue;
         for (const wrapper of this.project.functions.values()) {
           if (wrapper.parent !== deco) continue;
+          // the view's arguments as they are when the wrapper calls it (inside the branch that does)
           const frame = new Frame(this, wrapper.module, wrapper);
-          frame.run(wrapper.def.body);
-          forEachCallOf(viewParam, wrapper.def.body, (call) => {
-            const positional = call.args.filter((a) => !a.name && !a.star);
-            positional.forEach((a, i) => {
+          frame.onNamedCall = (callee, args, kwargs) => {
+            if (callee !== viewParam) return;
+            args.forEach((value, i) => {
               const param = fn.def.params[i];
-              if (param) out.set(param.name, union(out.get(param.name) ?? EMPTY, frame.evaluate(a.value)));
+              if (param) out.set(param.name, union(out.get(param.name) ?? EMPTY, value));
             });
-            for (const a of call.args) if (a.name) out.set(a.name, union(out.get(a.name) ?? EMPTY, frame.evaluate(a.value)));
-          });
+            for (const [name, value] of kwargs) out.set(name, union(out.get(name) ?? EMPTY, value));
+          };
+          frame.run(wrapper.def.body);
         }
       }
     }
@@ -131,13 +307,21 @@ export class Engine {
   }
 }
 
-/** Calls of the name `callee` as a statement, an assigned value or a returned value, in nested blocks too. */
-function forEachCallOf(callee: string, body: Stmt[], visit: (call: Extract<Expr, { t: 'call' }>) => void): void {
-  for (const stmt of body) {
-    const value = stmt.t === 'return' || stmt.t === 'expr' || stmt.t === 'assign' ? stmt.value : undefined;
-    if (value?.t === 'call' && value.fn.t === 'name' && value.fn.id === callee) visit(value);
-    for (const child of childBodies(stmt)) forEachCallOf(callee, child, visit);
+/** Modules by the names of the indented `def`s (methods, mostly) their text declares. */
+function indexMethodNames(project: ProjectIndex): Map<string, ModuleIR[]> {
+  const out = new Map<string, ModuleIR[]>();
+  for (const module of [...project.modules.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const name of new Set([...module.source.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+(\w+)/gm)].map((m) => m[1]!))) {
+      out.set(name, [...(out.get(name) ?? []), module]);
+    }
   }
+  return out;
+}
+
+/** A summary's meaning without its traces, to tell when recomputing it changed anything. */
+function summaryId(summary: Summary): string {
+  const sink = (r: SinkRecord) => `${r.kind}:${r.path}:${r.node.s}:${JSON.stringify(r.target)}:${factId(r.fact)}:${r.field ?? ''}:${r.bound ?? ''}`;
+  return [valueId(summary.returns), summary.sinks.map(sink).sort().join('|'), summary.hits.map(sink).sort().join('|'), [...summary.callees].sort().join(',')].join('#');
 }
 
 /** The top-level statements (compound ones whole) that bind `name`. */

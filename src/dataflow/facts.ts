@@ -1,7 +1,7 @@
 // The abstract values the interpreter tracks: taint facts (caller-chosen keys, key names and values,
 // each with its origin, key set and trace) and object facts (what a name refers to: a class, an instance,
 // a function, a module, an outside name). A value is a list of facts.
-import type { KeySet } from './keyset.js';
+import { join, type KeySet } from './keyset.js';
 
 /** One step of a trace: where (module path and source range); its note is that code, unless given. */
 export interface Step {
@@ -35,7 +35,8 @@ export type ValueCheck = 'none' | 'allowlisted' | 'held';
 
 export type ObjectRef =
   | { type: 'class'; cls: string }
-  | { type: 'instance'; cls: string; payload?: TaintFact[] }
+  /** `assumed`: the class was chosen by class-hierarchy analysis for an object of unknown class. */
+  | { type: 'instance'; cls: string; payload?: TaintFact[]; assumed?: boolean }
   | { type: 'function'; fn: string; boundSelf?: Value }
   | { type: 'module'; module: string }
   /** A name from outside the project, as an access path: `flask.request.get_json`, `flask_sqlalchemy.SQLAlchemy().Model`. */
@@ -44,6 +45,8 @@ export type ObjectRef =
   | { type: 'param'; index: number }
   /** Constant strings this value may be (a literal, or any element of a constant collection). */
   | { type: 'strings'; values: ReadonlySet<string>; collection: boolean }
+  /** A container of objects (a registry dict of classes): subscripts and lookups give `of`. */
+  | { type: 'elements'; of: Value }
   /** An object a library model made and reads back (a query over a model, a schema, a request parser). */
   | { type: 'tagged'; tag: string; cls?: string; data?: unknown };
 
@@ -82,8 +85,14 @@ export function constantStrings(value: Value): Set<string> | null {
 
 const MAX_FACTS = 24;
 const MAX_TRACE = 12;
+/** Value facts of one origin kept apart by field before they widen to one fact of any field. */
+const MAX_FIELDS_PER_ORIGIN = 8;
 
-/** Union of values, without duplicate facts; bounded so loops and recursion converge. */
+/**
+ * Union of values, without duplicate facts. Past MAX_FACTS it widens instead of dropping: key facts
+ * of one kind and origin join their key sets, value facts of one origin forget their field, so loops
+ * and recursion converge and no fact is lost whatever order the values come in.
+ */
 export function union(...values: Value[]): Value {
   const nonEmpty = values.filter((v) => v.length > 0);
   if (nonEmpty.length <= 1) return nonEmpty[0] ?? EMPTY;
@@ -95,26 +104,56 @@ export function union(...values: Value[]): Value {
       if (seen.has(id)) continue;
       seen.add(id);
       out.push(f);
-      if (out.length >= MAX_FACTS) return out;
     }
+  }
+  return out.length > MAX_FACTS ? widen(out) : out;
+}
+
+function widen(facts: Fact[]): Fact[] {
+  const keyed = new Map<string, Exclude<TaintFact, { k: 'value' }>>();
+  const values = new Map<string, Extract<TaintFact, { k: 'value' }>[]>();
+  const out: Fact[] = [];
+  for (const f of facts) {
+    if (f.k === 'object') out.push(f);
+    else if (f.k === 'value') {
+      const id = `${originId(f.origin)}:${f.check}`;
+      values.set(id, [...(values.get(id) ?? []), f]);
+    } else {
+      const id = `${f.k}:${originId(f.origin)}:${f.bound ?? ''}`;
+      const known = keyed.get(id);
+      keyed.set(id, known ? { ...known, keys: join(known.keys, f.keys) } : f);
+    }
+  }
+  out.push(...keyed.values());
+  for (const group of values.values()) {
+    out.push(...(group.length > MAX_FIELDS_PER_ORIGIN ? [{ ...group[0]!, field: null }] : group));
   }
   return out;
 }
 
+function originId(origin: Origin): string {
+  return 'source' in origin ? `s:${origin.source}` : `p:${origin.param}:${origin.as}`;
+}
+
 /** Identity of a fact for de-duplication: kind, origin, key set and the object referred to, not the trace. */
-function factId(f: Fact): string {
+export function factId(f: Fact): string {
   if (f.k === 'object') return `o:${refId(f.ref)}`;
-  const origin = 'source' in f.origin ? `s:${f.origin.source}` : `p:${f.origin.param}:${f.origin.as}`;
+  const origin = originId(f.origin);
   if (f.k === 'value') return `v:${origin}:${f.field}:${f.check}`;
   const keys = f.keys.kind === 'only' || f.keys.kind === 'anyBut' ? `${f.keys.kind}(${[...f.keys.keys].sort()})` : f.keys.kind;
   return `${f.k}:${origin}:${keys}:${f.bound ?? ''}`;
+}
+
+/** A value's facts without traces, in a canonical order: equal when two values say the same. */
+export function valueId(value: Value): string {
+  return value.map(factId).sort().join('|');
 }
 
 function refId(ref: ObjectRef): string {
   switch (ref.type) {
     case 'class':
     case 'instance':
-      return `${ref.type}:${ref.cls}:${ref.type === 'instance' && ref.payload ? ref.payload.map(factId).join('|') : ''}`;
+      return `${ref.type}:${ref.cls}:${ref.type === 'instance' && ref.payload ? ref.payload.map(factId).join('|') : ''}${ref.type === 'instance' && ref.assumed ? ':assumed' : ''}`;
     case 'function':
       return `fn:${ref.fn}`;
     case 'module':
@@ -127,6 +166,8 @@ function refId(ref: ObjectRef): string {
       return `str:${[...ref.values].sort().join(',')}:${ref.collection}`;
     case 'tagged':
       return `tag:${ref.tag}:${ref.cls ?? ''}`;
+    case 'elements':
+      return `elements:${valueId(ref.of)}`;
   }
 }
 

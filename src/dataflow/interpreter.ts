@@ -4,23 +4,35 @@
 // LibraryModel hooks; it names no framework.
 import type { Arg, Expr, ModuleIR, Span, Stmt } from '../python/ir.js';
 import { codeText } from '../python/positions.js';
-import { ANY, subtract } from './keyset.js';
+import { ANY, intersect, subtract } from './keyset.js';
 import {
   EMPTY, constantStrings, extend, obj, ofKind, refs, taints, union, withStep,
-  type Fact, type ObjectRef, type Step, type TaintFact, type Value,
+  type Fact, type ObjectRef, type Origin, type Step, type TaintFact, type Value, valueId,
 } from './facts.js';
 import type { AttributeSite, CallSite, SinkReport, SiteContext } from './library.js';
 import type { SinkRecord } from './summary.js';
 import type { ClassInfo, FunctionInfo, ProjectIndex } from '../semantic/project.js';
 import { bindArguments, substituteFact } from './arguments.js';
-import { classAttribute, classBases, findMethod } from './classes.js';
+import { attributeWriters, classAttribute, classBases, findMethod } from './classes.js';
 import type { Engine } from './engine.js';
 import { Narrowing } from './narrowing.js';
-import { dictEntry, intersection, memberOf, restrictKeys, targetOf } from './values.js';
+import { dictEntry, elementBound, intersection, memberOf, restrictKeys, targetsOf } from './values.js';
 
 export type Env = Map<string, Value>;
 
 const DICT_COPIES = new Set(['copy']);
+/** Method names of builtin containers, strings and ORM sessions and queries: never resolved by class-hierarchy analysis. */
+const COMMON_METHODS = new Set([
+  'get', 'set', 'update', 'items', 'keys', 'values', 'pop', 'popitem', 'copy', 'clear', 'setdefault', 'append', 'extend',
+  'insert', 'remove', 'index', 'count', 'sort', 'reverse', 'add', 'discard', 'join', 'split', 'strip', 'format', 'encode',
+  'decode', 'lower', 'upper', 'replace', 'startswith', 'endswith', 'read', 'write', 'close', 'open', 'json', 'commit',
+  'rollback', 'flush', 'delete', 'save', 'query', 'filter', 'filter_by', 'first', 'all', 'one', 'execute', 'scalar',
+  'scalars', 'load', 'loads', 'dump', 'dumps', 'validate', 'run', 'send', 'to_dict', 'dict', 'serialize', 'isoformat',
+])
+/** More classes than this define a method name: the name tells nothing about the class. */
+const MAX_ASSUMED_CLASSES = 3;
+/** A loop whose state has not settled after this many rounds keeps what it has (facts only widen). */
+const MAX_LOOP_ROUNDS = 12;
 
 interface LoopContext {
   continues: Env[];
@@ -37,6 +49,8 @@ export class Frame {
   private readonly narrowing = new Narrowing(this);
   readonly project: ProjectIndex;
   readonly path: string;
+  /** Sees each call of a plain name with its evaluated positional (not `*`-spread) and keyword arguments. */
+  onNamedCall?: (callee: string, args: Value[], kwargs: Map<string, Value>) => void;
 
   constructor(private readonly engine: Engine, readonly module: ModuleIR, readonly fn: FunctionInfo | undefined, env?: Env) {
     this.env = env ?? new Map();
@@ -46,7 +60,8 @@ export class Frame {
 
   // ---- parameters -------------------------------------------------------------------------------
 
-  bindParameters(): void {
+  /** Binds each parameter to its symbolic self; `objects` adds the objects a specialised call passes. */
+  bindParameters(objects: Value[] = []): void {
     const fn = this.fn!;
     const injected = this.engine.injectedArguments(fn);
     fn.def.params.forEach((p, index) => {
@@ -57,19 +72,54 @@ export class Frame {
       ];
       if (index === 0 && fn.owner && fn.kind === 'method') facts.push(obj({ type: 'instance', cls: fn.owner.qname }));
       if (index === 0 && fn.owner && fn.kind === 'classmethod') facts.push(obj({ type: 'class', cls: fn.owner.qname }));
-      this.env.set(p.name, union(facts, injected.get(p.name) ?? EMPTY));
+      if (p.annotation) facts.push(...this.annotated(p.annotation).map((cls) => obj({ type: 'instance', cls })));
+      this.env.set(p.name, union(objects[index] ?? EMPTY, facts, injected.get(p.name) ?? EMPTY));
     });
+  }
+
+  /** Project classes an annotation of another function (in its own module) names. */
+  private annotatedIn(fn: FunctionInfo, annotation: Expr): string[] {
+    return fn.module === this.module ? this.annotated(annotation) : new Frame(this.engine, fn.module, undefined).annotated(annotation);
+  }
+
+  /** Project classes an annotation names: `User`, `"User"`, `Optional[User]`, `User | None`, `list[User]`. */
+  annotated(annotation: Expr): string[] {
+    switch (annotation.t) {
+      case 'name':
+      case 'attr':
+        return refs(this.engine.evaluateInModule(this.module.name, annotation)).flatMap((r) => (r.type === 'class' ? [r.cls] : []));
+      case 'str':
+        return /^[A-Za-z_][\w.]*$/.test(annotation.v) ? this.annotated(dottedName(annotation.v, annotation)) : [];
+      case 'sub':
+        return this.annotated(annotation.index);
+      case 'seq':
+        return annotation.items.flatMap((i) => this.annotated(i));
+      case 'other':
+        return annotation.parts.flatMap((i) => this.annotated(i));
+      default:
+        return [];
+    }
   }
 
   // ---- statements -------------------------------------------------------------------------------
 
   /** Runs statements; returns false when every path through them leaves (return, raise, break, continue). */
   run(body: Stmt[]): boolean {
-    for (const stmt of body) {
-      if (!this.exec(stmt)) return false;
+    this.depth++;
+    try {
+      for (const stmt of body) {
+        if (!this.exec(stmt)) return false;
+      }
+      return true;
+    } finally {
+      this.depth--;
     }
-    return true;
   }
+
+  /** Nesting of the block being run: 1 is the function's own body, run on every path that gets that far. */
+  private depth = 0;
+  /** Fields the function sets from server values on every path, after earlier writes: `user.api_key = new_key()`. */
+  readonly overwrites: { cls: string; field: string; offset: number }[] = [];
 
   private exec(stmt: Stmt): boolean {
     switch (stmt.t) {
@@ -93,7 +143,9 @@ export class Frame {
       case 'for': {
         const iterable = this.evaluate(stmt.iter);
         const runsOnce = stmt.iter.t === 'seq' && stmt.iter.items.length > 0 && constantStrings(iterable) !== null;
-        return this.execLoop(stmt.body, stmt.orelse, () => this.assign(stmt.target, this.iterate(iterable), { s: stmt.s, e: stmt.iter.e }), runsOnce);
+        const falls = this.execLoop(stmt.body, stmt.orelse, () => this.assign(stmt.target, this.iterate(iterable), { s: stmt.s, e: stmt.iter.e }), runsOnce);
+        this.rejectingLoop(stmt, iterable);
+        return falls;
       }
       case 'while':
         return this.execLoop(stmt.body, stmt.orelse, () => this.narrowing.narrow(stmt.test, true));
@@ -176,7 +228,7 @@ export class Frame {
   }
 
   private execIf(stmt: Extract<Stmt, { t: 'if' }>): boolean {
-    this.evaluate(stmt.test);
+    const testValue = this.evaluate(stmt.test);
     const before = this.snapshot();
     this.narrowing.narrow(stmt.test, true);
     const thenFalls = this.run(stmt.body);
@@ -188,15 +240,79 @@ export class Frame {
     const ends = [...(thenFalls ? [afterThen] : []), ...(elseFalls ? [afterElse] : [])];
     if (ends.length === 0) return false;
     this.restore(joinEnvs(ends));
+    if (!thenFalls && stmt.orelse.length === 0) this.rejectedOutside(stmt.test, testValue, stmt);
+    this.chosenByBranch(testValue, stmt);
     return true;
   }
 
-  /** Runs a loop body twice (enough for key sets to settle), then the else branch. */
+  /**
+   * `admin = False; if data["admin"]: admin = True`: a server value picked by a branch on a caller's
+   * value is the caller's choice. Names a branch set to constants take the test's caller values.
+   */
+  private chosenByBranch(test: Value, stmt: Extract<Stmt, { t: 'if' }>): void {
+    const chooser = ofKind(test, 'value').filter((f) => f.check === 'none');
+    if (chooser.length === 0) return;
+    const step = this.step(stmt.test, `branch on ${this.text(stmt.test)}`);
+    const constants = [...stmt.body, ...stmt.orelse].flatMap((s) =>
+      s.t === 'assign' && s.targets.length === 1 && s.targets[0]!.t === 'name' && (s.value.t === 'const' || s.value.t === 'str' || s.value.t === 'num') ? [s.targets[0]!.id] : []);
+    for (const name of new Set(constants)) {
+      const value = this.env.get(name);
+      if (!value || taints(value).length > 0) continue;
+      this.env.set(name, union(value, chooser.map((f) => ({ ...withStep(f, step), field: null }))));
+    }
+  }
+
+  /**
+   * `if <keys outside S>: reject` lets only keys in S go on: a validator's (or comprehension's) keys
+   * bounded by "every key but S", or `set(data) - S`, bound the mapping they came from to S.
+   */
+  private rejectedOutside(test: Expr, value: Value, node: Span): void {
+    for (const f of value) {
+      if ((f.k === 'keys' || f.k === 'key') && f.keys.kind === 'anyBut') this.boundOrigin(f.origin, f.keys.keys, node);
+    }
+    if (test.t === 'other' && test.parts.length === 2) {
+      const allowed = elementBound(this.evaluate(test.parts[1]!));
+      if (!allowed) return;
+      for (const f of this.evaluate(test.parts[0]!)) if (f.k === 'map' || f.k === 'keys') this.boundOrigin(f.origin, allowed, node);
+    }
+  }
+
+  /** `for k in data: if k not in S: reject`: after the loop, only keys in S of `data` go on. */
+  private rejectingLoop(stmt: Extract<Stmt, { t: 'for' }>, iterable: Value): void {
+    if (stmt.target.t !== 'name') return;
+    const key = stmt.target.id;
+    for (const guard of stmt.body) {
+      if (guard.t !== 'if' || guard.orelse.length > 0 || !this.alwaysLeaves(guard.body)) continue;
+      const scratch: Env = new Map([[key, [{ k: 'key', origin: { source: '' }, keys: ANY, trace: [] } as Fact]]]);
+      new Narrowing({ env: scratch, evaluate: (e) => this.evaluate(e), step: (n) => this.step(n) }).narrow(guard.test, false);
+      const passed = ofKind(scratch.get(key) ?? EMPTY, 'key')[0]?.keys;
+      if (!passed || passed.kind !== 'only') continue;
+      for (const f of iterable) if (f.k === 'map' || f.k === 'keys') this.boundOrigin(f.origin, passed.keys, guard);
+    }
+  }
+
+  /** Whether a block always leaves: it ends in return or raise, or a call that never returns. */
+  private alwaysLeaves(body: Stmt[]): boolean {
+    const last = body[body.length - 1];
+    return !!last && (last.t === 'return' || last.t === 'raise' || (last.t === 'expr' && last.value.t === 'call' && this.isNoReturn(last.value)));
+  }
+
+  /** Every mapping of this origin in scope now holds at most the keys in `allowed`. */
+  private boundOrigin(origin: Origin, allowed: ReadonlySet<string>, node: Span): void {
+    const same = (o: Origin) => ('source' in o && 'source' in origin ? o.source === origin.source : 'param' in o && 'param' in origin && o.param === origin.param);
+    const step = this.step(node, 'keys outside the allowlist are rejected');
+    for (const [name, value] of this.env) {
+      if (!value.some((f) => f.k !== 'object' && f.k !== 'value' && same(f.origin))) continue;
+      this.env.set(name, value.map((f) => (f.k !== 'object' && f.k !== 'value' && same(f.origin) ? withStep({ ...f, keys: intersect(f.keys, allowed) }, step) : f)));
+    }
+  }
+
+  /** Runs a loop body until the state at its head stops changing (key sets settle), then the else branch. */
   private execLoop(body: Stmt[], orelse: Stmt[], enter: () => void, runsOnce = false): boolean {
     const entry = this.snapshot();
     const exits: Env[] = [];
     let state = entry;
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < MAX_LOOP_ROUNDS; round++) {
       this.restore(new Map(state));
       enter();
       const loop: LoopContext = { continues: [], breaks: [] };
@@ -205,7 +321,10 @@ export class Frame {
       this.loops.pop();
       exits.push(...loop.breaks);
       const ends = [...(falls ? [this.snapshot()] : []), ...loop.continues];
-      state = joinEnvs(runsOnce && ends.length > 0 ? ends : [entry, ...ends]);
+      const next = joinEnvs(runsOnce && ends.length > 0 ? ends : [entry, ...ends]);
+      const settled = round > 0 && sameEnv(state, next);
+      state = next;
+      if (settled || runsOnce) break;
     }
     this.restore(state);
     if (this.run(orelse)) exits.push(this.snapshot());
@@ -244,6 +363,11 @@ export class Frame {
       case 'attr': {
         const base = this.evaluate(target.obj);
         for (const m of this.engine.models) m.assignAttribute?.(base, target.name, stepped, { ...this.context(), node: stmt, targetExpr: target });
+        for (const ref of refs(base)) {
+          const cell = cellOf(ref, target.name);
+          if (cell) this.engine.writeCell(cell, storable(ref, stepped));
+          if (ref.type === 'instance' && this.depth === 1 && taints(value).length === 0) this.overwrites.push({ cls: ref.cls, field: target.name, offset: stmt.s });
+        }
         return;
       }
       case 'sub':
@@ -270,7 +394,17 @@ export class Frame {
     if (target.t !== 'name') return;
     const added = dictEntry(key, value, this.step(stmt));
     if (added.length > 0) this.env.set(target.id, union(this.lookup(target.id), added));
+    const name = constantStrings(key);
+    const objects = value.filter((f) => f.k === 'object' && f.ref.type !== 'param' && f.ref.type !== 'strings');
+    if (this.onNamedCall && name?.size === 1 && objects.length > 0) {
+      const entries = this.keyedObjects.get(target.id) ?? new Map<string, Value>();
+      entries.set([...name][0]!, objects);
+      this.keyedObjects.set(target.id, entries);
+    }
   }
+
+  /** Objects stored under constant keys of a local dict (`kwargs["user"] = user`), for onNamedCall. */
+  private readonly keyedObjects = new Map<string, Map<string, Value>>();
 
   /** `del d['k']`, `d.pop('k')`: a denylist of one. */
   private mutateRemoveKey(target: Expr, key: Value, stmt: Span): void {
@@ -318,7 +452,7 @@ export class Frame {
   evaluate(expr: Expr): Value {
     switch (expr.t) {
       case 'name':
-        return this.lookup(expr.id);
+        return this.withOutside(this.lookup(expr.id));
       case 'str':
         return [obj({ type: 'strings', values: new Set([expr.v]), collection: false })];
       case 'num':
@@ -375,11 +509,17 @@ export class Frame {
 
   private dictLiteral(expr: Extract<Expr, { t: 'dict' }>): Value {
     const parts: Value[] = [];
+    const elements: Value[] = [];
     for (const entry of expr.entries) {
       if ('spread' in entry) parts.push(this.evaluate(entry.spread).filter((f) => f.k === 'map'));
-      else parts.push(dictEntry(this.evaluate(entry.key), this.evaluate(entry.value), this.step(entry.key)));
+      else {
+        const value = this.evaluate(entry.value);
+        parts.push(dictEntry(this.evaluate(entry.key), value, this.step(entry.key)));
+        elements.push(value.filter((f) => f.k === 'object' && (f.ref.type === 'class' || f.ref.type === 'function')));
+      }
     }
-    return union(...parts);
+    const held = union(...elements);
+    return union(...parts, held.length > 0 ? [obj({ type: 'elements', of: held })] : EMPTY);
   }
 
   private comprehension(expr: Extract<Expr, { t: 'comp' }>): Value {
@@ -435,6 +575,7 @@ export class Frame {
       else if (f.k === 'value') out.push(f);
       else if (f.k === 'object' && f.ref.type === 'external') out.push(obj({ type: 'external', path: `${f.ref.path}[]` }));
       else if (f.k === 'object' && f.ref.type === 'instance') out.push(f);
+      else if (f.k === 'object' && f.ref.type === 'elements') out.push(...f.ref.of);
     }
     return union(out);
   }
@@ -447,16 +588,56 @@ export class Frame {
     }
     const out: Value[] = [];
     for (const f of base) {
-      if (f.k === 'object') out.push(this.objectAttribute(f.ref, name, site));
+      if (f.k === 'object') {
+        out.push(this.objectAttribute(f.ref, name, site));
+        const cell = cellOf(f.ref, name);
+        if (f.ref.type === 'instance') this.summariseWriters(f.ref.cls, name);
+        const stored = cell ? this.engine.readCell(cell) : undefined;
+        if (stored) out.push(stored);
+      }
       else if (f.k === 'map') out.push([{ k: 'value', origin: f.origin, field: name, trace: extend(f.trace, this.step(expr)), check: 'none' }]);
     }
     return union(...out);
   }
 
+  /**
+   * Class-hierarchy analysis for `obj.method(...)` on an object of unknown class: the method of each
+   * project class that defines it, bound to an instance marked as assumed. Names every dict, list
+   * and ORM object has are left alone, and so is a name too many classes define to tell.
+   */
+  private assumedMethods(method: string, receiver: Value): Value {
+    if (method.startsWith('_') || COMMON_METHODS.has(method)) return EMPTY;
+    const owners = this.engine.classesDefining(method);
+    if (owners.length === 0 || owners.length > MAX_ASSUMED_CLASSES) return EMPTY;
+    // a parameter stays the receiver too, so the caller's own object is written when it knows it
+    const params = receiver.filter((f) => f.k === 'object' && f.ref.type === 'param');
+    return owners.map((cls) => obj({ type: 'function', fn: cls.methods.get(method)!.qname, boundSelf: [...params, obj({ type: 'instance', cls: cls.qname, assumed: true })] }));
+  }
+
+  /** A value with what library models say its outside names stand for. */
+  private withOutside(value: Value): Value {
+    const extra: Value[] = [];
+    for (const ref of refs(value)) {
+      if (ref.type !== 'external') continue;
+      for (const m of this.engine.models) {
+        const v = m.outside?.(ref.path);
+        if (v) extra.push(v);
+      }
+    }
+    return extra.length === 0 ? value : union(value, ...extra);
+  }
+
+  /** `self.name` read in one method: the methods that assign it run first, so their value is in its cell. */
+  private summariseWriters(clsName: string, name: string): void {
+    const cls = this.project.classes.get(clsName);
+    if (!cls) return;
+    for (const writer of attributeWriters(cls, name, this.engine)) if (writer !== this.fn) this.engine.summaryOf(writer);
+  }
+
   private objectAttribute(ref: ObjectRef, name: string, site: AttributeSite): Value {
     switch (ref.type) {
       case 'external':
-        return [obj({ type: 'external', path: `${ref.path}.${name}` })];
+        return this.withOutside([obj({ type: 'external', path: `${ref.path}.${name}` })]);
       case 'module': {
         const module = this.project.module(ref.module);
         const sub = this.project.module(`${ref.module}.${name}`);
@@ -493,6 +674,7 @@ export class Frame {
       receiver = this.evaluate(expr.fn.obj);
       method = expr.fn.name;
       callee = this.attribute(receiver, method, expr.fn);
+      if (!refs(callee).some((r) => r.type === 'function') && isUnknownObject(receiver)) callee = union(callee, this.assumedMethods(method, receiver));
     } else {
       callee = this.evaluate(expr.fn);
     }
@@ -500,6 +682,15 @@ export class Frame {
     const kwargs = new Map<string, Value>();
     const spread: Value[] = [];
     for (const arg of expr.args) this.collectArg(arg, args, kwargs, spread);
+    if (this.onNamedCall && expr.fn.t === 'name') {
+      const positional = expr.args.flatMap((a, i) => (!a.name && !a.star ? [i] : []));
+      const plain = positional.length === expr.args.filter((a) => !a.name && a.star !== 2).length ? args : args.slice(0, positional.length);
+      const named = new Map(kwargs);
+      for (const a of expr.args) {
+        if (a.star === 2 && a.value.t === 'name') for (const [k, v] of this.keyedObjects.get(a.value.id) ?? []) named.set(k, v);
+      }
+      this.onNamedCall(expr.fn.id, plain, named);
+    }
     const site: CallSite = {
       ...this.context(),
       expr, callee, receiver, method, args, kwargs, spread,
@@ -525,6 +716,9 @@ export class Frame {
   private defaultCall(site: CallSite): Value {
     const out: Value[] = [];
     if (site.receiver && site.method) out.push(this.taintMethod(site));
+    if (site.receiver && (site.method === 'get' || site.method === 'values')) {
+      for (const ref of refs(site.receiver)) if (ref.type === 'elements') out.push(ref.of);
+    }
     for (const ref of refs(site.callee)) {
       if (ref.type === 'function') out.push(this.callFunction(ref.fn, ref.boundSelf, site));
       else if (ref.type === 'class') out.push(this.construct(ref.cls, site));
@@ -644,12 +838,13 @@ export class Frame {
     const kwargsIndex = fn.def.params.findIndex((p) => p.kind === 'kwargs');
     for (const sink of summary.sinks) {
       const facts = substituteFact(sink.fact, actuals, callStep);
-      const target = sink.target.type === 'param' ? actuals[sink.target.index] ?? EMPTY : null;
+      const annotated = sink.target.type === 'param' && sink.target.cls ? [obj({ type: 'instance', cls: sink.target.cls })] : EMPTY;
+      const target = sink.target.type === 'param' ? union(actuals[sink.target.index] ?? EMPTY, annotated) : null;
       // keys handed over as **kwargs to a function that writes them: the call itself is the sink
       const viaKwargs = 'param' in sink.fact.origin && sink.fact.origin.param === kwargsIndex && sink.kind !== 'field-value';
       const at = viaKwargs
-        ? { ...sink, kind: 'constructor', path: this.path, node: site.expr, sinkText: this.text(site.expr), targetText: this.text(site.expr.fn), functionName: this.fn?.qname ?? this.module.name }
-        : sink;
+        ? { ...sink, kind: 'constructor', path: this.path, node: site.expr, at: undefined, sinkText: this.text(site.expr), targetText: this.text(site.expr.fn), functionName: this.fn?.qname ?? this.module.name, call: undefined }
+        : { ...sink, call: { path: this.path, node: site.expr, text: this.text(site.expr), functionName: this.fn?.qname ?? this.module.name } };
       const insideCallee = (s: Step) => s.path === fn.module.path && s.offset >= fn.def.s && s.offset < fn.def.e;
       for (const fact of facts) this.record({ ...at, fact: viaKwargs ? { ...fact, trace: fact.trace.filter((s) => !insideCallee(s)) } : fact }, target);
     }
@@ -661,6 +856,11 @@ export class Frame {
       } else {
         out.push(...substituteFact(f, actuals, callStep));
       }
+    }
+    if (fn.def.returns) out.push(...this.annotatedIn(fn, fn.def.returns).map((cls) => obj({ type: 'instance', cls })));
+    if (!out.some((f) => f.k === 'object')) {
+      const objects = actuals.map((a) => a.filter((f) => f.k === 'object' && (f.ref.type === 'class' || f.ref.type === 'function')));
+      if (objects.some((o) => o.length > 0)) out.push(...this.engine.returnsFor(fn, objects));
     }
     return union(out);
   }
@@ -678,6 +878,7 @@ export class Frame {
         target: { type: 'unknown' },
         path: this.path,
         node: sink.node,
+        ...(sink.at ? { at: sink.at } : {}),
         sinkText: this.text(sink.node),
         targetText: sink.targetNode ? this.text(sink.targetNode) : '',
         functionName: this.fn?.qname ?? this.module.name,
@@ -690,10 +891,12 @@ export class Frame {
 
   /** Files a sink under this function: a hit when request data reaches it, a summary entry when a parameter does. */
   private record(record: SinkRecord, target: Value | null): void {
-    const resolved = target ? targetOf(target) : record.target;
-    const complete = { ...record, target: resolved };
-    if ('param' in record.fact.origin || resolved.type === 'param') this.sinks.push(complete);
-    else this.hits.push(complete);
+    const resolved = target ? targetsOf(target) : [record.target];
+    for (const each of resolved.length > 0 ? resolved : [{ type: 'unknown' as const }]) {
+      const complete = { ...record, target: each };
+      if ('param' in record.fact.origin || each.type === 'param') this.sinks.push(complete);
+      else this.hits.push(complete);
+    }
   }
 
   // ---- site context -----------------------------------------------------------------------------
@@ -725,23 +928,57 @@ export class Frame {
   }
 }
 
+/** A value that says nothing of what object it is: a parameter, or only unresolved outside names; no request data. */
+function isUnknownObject(value: Value): boolean {
+  return value.every((f) => (f.k === 'object'
+    ? f.ref.type === 'param' || (f.ref.type === 'external' && (f.ref.path.startsWith('builtins.') || f.ref.path.endsWith('()')))
+    : 'param' in f.origin));
+}
 
+/** `a.b.c` as a name-and-attribute expression at the span of the string that spelled it. */
+function dottedName(text: string, at: Span): Expr {
+  const [first, ...rest] = text.split('.');
+  let expr: Expr = { t: 'name', id: first!, s: at.s, e: at.e };
+  for (const name of rest) expr = { t: 'attr', obj: expr, name, s: at.s, e: at.e };
+  return expr;
+}
 
+/**
+ * The heap cell of `ref.name` for objects that outlive a call: an outside object, a module, a class, or
+ * any instance of a project class (self.x set in __init__ and read in another method).
+ */
+function cellOf(ref: ObjectRef, name: string): string | undefined {
+  switch (ref.type) {
+    case 'external':
+      return `ext:${ref.path}.${name}`;
+    case 'module':
+      return `mod:${ref.module}.${name}`;
+    case 'class':
+      return `class:${ref.cls}.${name}`;
+    case 'instance':
+      return `inst:${ref.cls}.${name}`;
+    default:
+      return undefined;
+  }
+}
 
+/**
+ * What a cell keeps of a value: the objects it refers to, and request data when the cell is shared
+ * (not a field of an instance, whose caller values are that record's own data). Facts relative to
+ * the function that wrote them (its parameters) mean nothing elsewhere.
+ */
+function storable(ref: ObjectRef, value: Value): Value {
+  return value.filter((f) => (f.k === 'object' ? f.ref.type !== 'param' : ref.type !== 'instance' && 'source' in f.origin));
+}
 
-
-
-
-
-
-
-
-
-
-
-
-
-
+function sameEnv(a: Env, b: Env): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const other = b.get(k);
+    if (other !== v && (!other || valueId(other) !== valueId(v))) return false;
+  }
+  return true;
+}
 
 function joinEnvs(envs: Env[]): Env {
   if (envs.length === 1) return new Map(envs[0]);

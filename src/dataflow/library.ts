@@ -3,7 +3,7 @@
 import type { Expr, Span } from '../python/ir.js';
 import type { KeySet } from './keyset.js';
 import type { ObjectRef, Step, TaintFact, Value } from './facts.js';
-import type { ClassInfo, ProjectIndex } from '../semantic/project.js';
+import type { ClassInfo, FunctionInfo, ProjectIndex } from '../semantic/project.js';
 
 /** A write that caller-chosen keys (or a caller-chosen value) reach. */
 export interface SinkReport {
@@ -15,6 +15,8 @@ export interface SinkReport {
   target: Value;
   /** Source range of the sink expression. */
   node: Span;
+  /** Where the finding sits when not at the start of `node` (a keyword of a multi-line call). */
+  at?: Span;
   /** Source range of the target expression, for messages. */
   targetNode?: Span;
   /** Further narrows the keys (e.g. the fields a schema loads). */
@@ -76,6 +78,13 @@ export interface LibraryModel {
   noReturn?(callee: Value): boolean;
   /** The value a class gives to `cls.name` when the project class does not define it (e.g. `Model.query`). */
   classAttribute?(cls: ClassInfo, name: string, site: AttributeSite): Value | undefined;
+  /**
+   * What an outside name stands for beyond its access path, e.g. a proxy to the object a project
+   * callback returned (`flask_login.current_user`). Undefined for no opinion.
+   */
+  outside?(path: string): Value | undefined;
   /** The iteration of an object, e.g. a query yields instances of its model. */
   iterate?(ref: ObjectRef): Value | undefined;
+  /** Values a library hands the parameters of a view it calls (`@use_args(Schema)`, a connexion `body`), by parameter name. */
+  injectedParameters?(fn: FunctionInfo): Map<string, Value> | undefined;
 }

@@ -66,14 +66,27 @@ export function restrictKeys(keys: KeySet, filter: KeySet): KeySet {
 
 /** The object a sink writes, as the summary records it: a parameter first (the caller knows more), else a class. */
 export function targetOf(value: Value): TargetRef {
+  return targetsOf(value)[0] ?? { type: 'unknown' };
+}
+
+/**
+ * Every object a sink may write: the parameter it came in as (the caller resolves it), or else each
+ * candidate class once (a registry of classes, or the classes class-hierarchy analysis assumed).
+ */
+export function targetsOf(value: Value): TargetRef[] {
   const rs = refs(value);
-  const param = rs.find((r) => r.type === 'param');
-  if (param && param.type === 'param') return { type: 'param', index: param.index };
+  const classes = new Map<string, boolean>();
   for (const r of rs) {
-    if (r.type === 'instance' || r.type === 'class') return { type: 'class', cls: r.cls };
-    if (r.type === 'tagged' && r.cls) return { type: 'class', cls: r.cls };
+    const cls = r.type === 'instance' || r.type === 'class' ? r.cls : r.type === 'tagged' ? r.cls : undefined;
+    const assumed = r.type === 'instance' && r.assumed === true;
+    if (cls && (!classes.has(cls) || !assumed)) classes.set(cls, (classes.get(cls) ?? true) && assumed);
   }
-  return { type: 'unknown' };
+  const param = rs.find((r) => r.type === 'param');
+  if (param && param.type === 'param') {
+    const cls = [...classes.keys()][0];
+    return [{ type: 'param', index: param.index, ...(cls ? { cls } : {}) }];
+  }
+  return [...classes].map(([cls, assumed]) => ({ type: 'class', cls, ...(assumed ? { assumed } : {}) }));
 }
 
 export function nameOf(expr: Expr): string | undefined {

@@ -157,3 +157,21 @@ function isInclude(value: Value | undefined): boolean {
   return externalPaths(value).some((p) => /INCLUDE$/.test(p)) || (setOf(value)?.has('include') ?? false);
 }
 
+
+/**
+ * The keys a schema given by expression loads (`PetSchema`, `PetSchema(partial=True)`, a webargs dict
+ * `{"name": fields.Str()}`), or undefined when it is no schema; ANY when it takes unknown keys.
+ */
+export function schemaKeysOf(engine: Engine, schemas: MarshmallowSchemas, module: string, expr: Expr): KeySet | undefined {
+  if (expr.t === 'dict') return only(expr.entries.flatMap((e) => ('key' in e && e.key.t === 'str' ? [e.key.v] : [])));
+  const value = engine.evaluateInModule(module, expr);
+  const options = (tagged(value, SCHEMA)[0]?.data ?? {}) as SchemaOptions;
+  for (const q of [...classesOf(value), ...tagged(value, SCHEMA).map((t) => t.cls!)]) {
+    const cls = engine.project.classes.get(q);
+    const shape = cls && schemas.shapeOf(cls);
+    if (!shape) continue;
+    if (shape.unknownInclude || options.unknownInclude) return ANY;
+    return only([...shape.loadable].filter((f) => (!options.only || options.only.has(f)) && !options.exclude?.has(f)));
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 // Python's own attribute-writing calls as sinks: setattr with a caller-chosen name, obj.__dict__.update,
-// vars(obj).update, and `obj.field = value` (a caller value written to a named field).
+// vars(obj).update, and `obj.field = value` (a caller value written to a named field); typing.cast's class.
 import { constantStrings, obj, ofKind, refs, taints, type Value } from '../dataflow/facts.js';
 import { only } from '../dataflow/keyset.js';
 import type { LibraryModel } from '../dataflow/library.js';
@@ -25,6 +25,11 @@ export function pythonModel(): LibraryModel {
       return isObject ? [obj({ type: 'tagged', tag: DICT_OF, data: base })] : undefined;
     },
     call(site) {
+      // typing.cast(Model, value): the code says which class the value is
+      if (isExternal(site.callee, 'typing.cast') && site.args.length >= 2) {
+        const classes = refs(site.args[0]!).flatMap((r) => (r.type === 'class' ? [obj({ type: 'instance', cls: r.cls })] : []));
+        return [...site.args[1]!, ...classes];
+      }
       if (isExternal(site.callee, 'builtins.setattr') && site.args.length >= 3) {
         const [target, name, value] = site.args as [Value, Value, Value];
         const keys = ofKind(name, 'key');

@@ -3,8 +3,8 @@
 import { ofKind, obj, type Fact, type TaintFact, type Value } from '../dataflow/facts.js';
 import type { Engine } from '../dataflow/engine.js';
 import type { CallSite, LibraryModel } from '../dataflow/library.js';
-import type { ClassDef, Expr, Stmt } from '../python/ir.js';
-import type { ClassInfo } from '../semantic/project.js';
+import type { Arg, ClassDef, Expr, Stmt } from '../python/ir.js';
+import { childBodies, type ClassInfo } from '../semantic/project.js';
 import { classesOf, derivesFrom, externalPaths, instancesOf, lastName, tagged } from './access.js';
 
 const MODEL_BASE = /(SQLAlchemy\(\)\.Model|declarative_base\(\)|generate_base\(\)|\.DeclarativeBase(NoMeta)?|\.DeclarativeBase\(\)|as_declarative\(\)|SQLModel)$/;
@@ -47,7 +47,8 @@ export class SqlAlchemyModels {
     seen.add(cls.qname);
     const own = new Map<string, Column>();
     for (const base of this.baseClasses(cls)) for (const c of this.columns(base, seen)) own.set(c.name, c);
-    for (const stmt of cls.def.body) {
+    for (const stmt of classBodyStatements(cls.def.body)) {
+      for (const column of this.tableColumns(cls, stmt)) own.set(column.name, column);
       const column = this.columnOf(cls, stmt);
       if (column) own.set(column.name, column);
     }
@@ -73,11 +74,27 @@ export class SqlAlchemyModels {
     const mapped = annotation !== undefined && /(^|\.)Mapped\b/.test(this.text(cls, annotation));
     if (RELATIONSHIP.test(calleePath)) return { name: target.id, primaryKey: false, relationship: true, offset: target.s };
     if (!COLUMN.test(calleePath) && !(mapped && !call)) return undefined;
-    const args = call?.args ?? [];
+    return { name: target.id, ...this.columnFacts(cls, call?.args ?? []), relationship: false, offset: target.s };
+  }
+
+  /** `__table__ = Table("name", metadata, Column("id", Integer, primary_key=True), ...)`: the table's named columns. */
+  private tableColumns(cls: ClassInfo, stmt: Stmt): Column[] {
+    if (stmt.t !== 'assign' || !stmt.targets.some((t) => t.t === 'name' && t.id === '__table__') || stmt.value.t !== 'call') return [];
+    const out: Column[] = [];
+    for (const arg of stmt.value.args) {
+      const call = arg.value.t === 'call' ? arg.value : undefined;
+      const name = call?.args[0]?.value;
+      if (!call || name?.t !== 'str' || !/(^|\.)Column$/.test(this.calleeName(cls, call.fn))) continue;
+      out.push({ name: name.v, ...this.columnFacts(cls, call.args), relationship: false, offset: name.s });
+    }
+    return out;
+  }
+
+  private columnFacts(cls: ClassInfo, args: Arg[]): { primaryKey: boolean; foreignKey?: string } {
     const primaryKey = args.some((a) => a.name === 'primary_key' && a.value.t === 'const' && a.value.v === 'True');
     const fkArg = args.find((a) => a.value.t === 'call' && /ForeignKey$/.test(this.calleeName(cls, a.value.fn)));
     const foreignKey = fkArg && fkArg.value.t === 'call' && fkArg.value.args[0]?.value.t === 'str' ? fkArg.value.args[0].value.v : fkArg ? '?' : undefined;
-    return { name: target.id, primaryKey, foreignKey, relationship: false, offset: target.s };
+    return { primaryKey, foreignKey };
   }
 
   private calleeName(cls: ClassInfo, fn: Expr): string {
@@ -96,6 +113,11 @@ export class SqlAlchemyModels {
     }
     return undefined;
   }
+}
+
+/** A class body's statements, with those under `if` / `try` (columns declared conditionally). */
+function classBodyStatements(body: Stmt[]): Stmt[] {
+  return body.flatMap((stmt) => [stmt, ...childBodies(stmt).flatMap(classBodyStatements)]);
 }
 
 function isAbstract(def: ClassDef): boolean {
@@ -171,9 +193,12 @@ export function sqlalchemyModel(models: SqlAlchemyModels): LibraryModel {
       const facts = site.spread.flatMap((v) => ofKind(v, 'map'));
       if (facts.length > 0) site.report({ kind: 'constructor', facts, target: site.callee, node: site.expr, targetNode: site.expr.fn });
     }
-    for (const [field, value] of site.kwargs) {
+    // a custom __init__ without **kwargs decides itself which keywords become fields (its summary reports them)
+    for (const [field, value] of takesKwargs ? site.kwargs : []) {
       const values = ofKind(value, 'value');
-      if (values.length > 0) site.report({ kind: 'field-value', facts: values, target: site.callee, node: site.expr, targetNode: site.expr.fn, field });
+      // the finding sits on the keyword's own line, not the first line of a multi-line call
+      const keyword = site.expr.args.find((a) => a.name === field)?.value;
+      if (values.length > 0) site.report({ kind: 'field-value', facts: values, target: site.callee, node: site.expr, at: keyword, targetNode: site.expr.fn, field });
     }
     return undefined;
   }

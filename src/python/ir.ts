@@ -91,8 +91,8 @@ export interface FunctionDef extends Span {
   decorators: Expr[];
   body: Stmt[];
   isAsync: boolean;
-  /** The body is lowered on first use (see lowerModule). */
-  deferred?: boolean;
+  /** The return annotation (`-> User`). */
+  returns?: Expr;
 }
 
 export interface ClassDef extends Span {

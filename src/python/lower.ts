@@ -1,5 +1,5 @@
 // Lowers pyright's syntax tree into the small IR of ir.ts, so the tree can be let go after one walk.
-import { ParseNodeType, type ExpressionNode, type ParseNode, type StatementNode, type SuiteNode, type ArgumentNode, type ParameterNode, type FunctionNode, type ClassNode } from '@zzzen/pyright-internal/dist/parser/parseNodes.js';
+import { ParseNodeType, type ExpressionNode, type ParseNode, type StatementNode, type SuiteNode, type ArgumentNode, type ParameterNode, type FunctionNode, type ClassNode, type IfNode } from '@zzzen/pyright-internal/dist/parser/parseNodes.js';
 import { OperatorType, KeywordType } from '@zzzen/pyright-internal/dist/parser/tokenizerTypes.js';
 import type { ModuleNode } from './parse.js';
 import type { Arg, CmpOp, CompFor, DictEntry, Expr, FunctionDef, ClassDef, ImportBinding, Param, Stmt } from './ir.js';
@@ -19,20 +19,22 @@ const CMP_OPS: Partial<Record<OperatorType, CmpOp>> = {
 
 const span = (node: ParseNode) => ({ s: node.start, e: node.start + node.length });
 
-/** When set, function bodies are not lowered now but fetched from here on first use. */
-let deferredBody: ((functionStart: number) => Stmt[]) | undefined;
+/** Lowers a module, function bodies included: the IR is plain data, so it can be cached and sent between threads. */
+export function lowerModule(tree: ModuleNode): Stmt[] {
+  return lowerStatements(tree.d.statements);
+}
 
-/**
- * Lowers a module. With `bodyOnDemand`, function bodies are left out and read through it when first
- * used: for modules the analysis may never enter, which saves most of the memory and time.
- */
-export function lowerModule(tree: ModuleNode, bodyOnDemand?: (functionStart: number) => Stmt[]): Stmt[] {
-  deferredBody = bodyOnDemand;
-  try {
-    return lowerStatements(tree.d.statements);
-  } finally {
-    deferredBody = undefined;
+/** An `if`/`elif` chain, built from its last branch up in a loop: thousands of `elif`s need no deep recursion. */
+function lowerIfChain(first: IfNode): Stmt {
+  const chain: IfNode[] = [first];
+  for (let next = first.d.elseSuite; next?.nodeType === ParseNodeType.If; next = next.d.elseSuite) chain.push(next);
+  const last = chain[chain.length - 1]!.d.elseSuite;
+  let orelse: Stmt[] = last ? lowerSuite(last as SuiteNode) : [];
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const node = chain[i]!;
+    orelse = [{ ...span(node), t: 'if', test: lowerExpr(node.d.testExpr), body: lowerSuite(node.d.ifSuite), orelse }];
   }
+  return orelse[0]!;
 }
 
 function lowerSuite(suite: SuiteNode | undefined): Stmt[] {
@@ -69,11 +71,9 @@ function lowerStatement(node: ParseNode, out: Stmt[]): void {
     case ParseNodeType.AugmentedAssignment:
       out.push({ ...sp, t: 'augassign', target: lowerExpr(node.d.leftExpr), value: lowerExpr(node.d.rightExpr) });
       return;
-    case ParseNodeType.If: {
-      const orelse = node.d.elseSuite === undefined ? [] : node.d.elseSuite.nodeType === ParseNodeType.If ? lowerStatements([node.d.elseSuite]) : lowerSuite(node.d.elseSuite);
-      out.push({ ...sp, t: 'if', test: lowerExpr(node.d.testExpr), body: lowerSuite(node.d.ifSuite), orelse });
+    case ParseNodeType.If:
+      out.push(lowerIfChain(node));
       return;
-    }
     case ParseNodeType.For:
       out.push({ ...sp, t: 'for', target: lowerTarget(node.d.targetExpr), iter: lowerExpr(node.d.iterableExpr), body: lowerSuite(node.d.forSuite), orelse: lowerSuite(node.d.elseSuite) });
       return;
@@ -158,19 +158,10 @@ function lowerFunction(node: FunctionNode): FunctionDef {
     nameOffset: node.d.name.start,
     params: lowerParams(node.d.params),
     decorators: node.d.decorators.map((d) => lowerExpr(d.d.expr)),
-    body: [],
+    body: lowerSuite(node.d.suite),
     isAsync: node.d.isAsync,
+    ...(node.d.returnAnnotation ? { returns: lowerExpr(node.d.returnAnnotation) } : {}),
   };
-  const fetch = deferredBody;
-  if (!fetch) {
-    def.body = lowerSuite(node.d.suite);
-    return def;
-  }
-  // capture the offset only: the closure must not keep the parser's tree alive
-  const start = node.start;
-  let body: Stmt[] | undefined;
-  def.deferred = true;
-  Object.defineProperty(def, 'body', { get: () => (body ??= fetch(start)), enumerable: true });
   return def;
 }
 

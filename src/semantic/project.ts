@@ -1,5 +1,6 @@
 // The project index: modules by dotted name, every function and class by qualified name, and how an
-// import statement's module resolves among the project's own modules (absolute, relative, by suffix).
+// import statement's module resolves among the project's own modules (in resolve.ts).
+import { ModuleResolver } from './resolve.js';
 import type { ClassDef, FunctionDef, ModuleIR, Stmt } from '../python/ir.js';
 
 export type FunctionKind = 'function' | 'method' | 'classmethod' | 'staticmethod';
@@ -32,10 +33,12 @@ export class ProjectIndex {
   readonly definitions = new Map<Stmt, FunctionInfo | ClassInfo>();
 
   private readonly loaded = new Set<string>();
+  private readonly resolver: ModuleResolver<ModuleIR>;
 
   /** Entry modules are indexed now; the others (whose bodies may be lowered on demand) when first used. */
   constructor(modules: ModuleIR[]) {
     for (const m of modules) this.modules.set(m.name, m);
+    this.resolver = new ModuleResolver(this.modules.values());
     for (const m of modules) if (m.entry) this.load(m);
   }
 
@@ -78,7 +81,7 @@ export class ProjectIndex {
     const info: FunctionInfo = { qname, module, def, kind, owner, parent };
     this.functions.set(qname, info);
     if (owner && !owner.methods.has(def.name)) owner.methods.set(def.name, info);
-    if (!def.deferred) this.indexBody(module, def.body, qname, undefined, info);
+    this.indexBody(module, def.body, qname, undefined, info);
     return info;
   }
 
@@ -91,41 +94,10 @@ export class ProjectIndex {
 
   /** The project module an import names, seen from module `from`; undefined when it is outside the project. */
   resolveModule(from: ModuleIR, name: string): ModuleIR | undefined {
-    const m = resolveModuleName(this.modules, from, name);
+    const m = this.resolver.resolve(from, name);
     return m && this.load(m);
   }
 }
-
-/** A module by dotted name among `modules`, seen from `from`: relative, absolute, or by suffix. */
-function resolveModuleName<T>(modules: ReadonlyMap<string, T>, from: { name: string; isPackage: boolean }, name: string): T | undefined {
-  const dots = name.length - name.replace(/^\.+/, '').length;
-  const rest = name.slice(dots);
-  if (dots > 0) {
-    const base = from.name.split('.');
-    if (!from.isPackage) base.pop();
-    for (let i = 1; i < dots; i++) base.pop();
-    const full = [...base, ...(rest ? [rest] : [])].filter(Boolean).join('.');
-    return modules.get(full) ?? bySuffix(modules, full);
-  }
-  return modules.get(rest) ?? bySuffix(modules, rest);
-}
-
-/** Scanning a folder inside a package (or an app run from its own folder) shifts names: match by suffix. */
-function bySuffix<T>(modules: ReadonlyMap<string, T>, name: string): T | undefined {
-  if (!name) return undefined;
-  const outside = WELL_KNOWN_OUTSIDE.test(name.split('.')[0]!);
-  let found: T | undefined;
-  for (const [key, m] of modules) {
-    if (key.endsWith(`.${name}`) || (!outside && name.endsWith(`.${key}`))) {
-      if (found) return undefined;
-      found = m;
-    }
-  }
-  return found;
-}
-
-/** Top-level names of libraries an import by suffix must never be confused with. */
-const WELL_KNOWN_OUTSIDE = /^(flask|flask_\w+|sqlalchemy|marshmallow\w*|pydantic|werkzeug|django|jwt|itsdangerous|json|os|sys|typing|datetime|functools|collections|re|uuid|hashlib|secrets|logging)$/;
 
 /** The statement lists nested in a compound statement (not function or class bodies). */
 export function childBodies(stmt: Stmt): Stmt[][] {

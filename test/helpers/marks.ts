@@ -10,6 +10,10 @@ export interface Mark {
   rule: string;
   /** Sorted fields the finding must name exactly, when the mark says `fields=`. */
   fields?: string[];
+  /** The model the finding must name, when the mark says `model=` (`model=-` for none). */
+  model?: string;
+  /** The finding's severity, when the mark says `severity=`. */
+  severity?: string;
   /** 1-based line of the mark comment. */
   markLine: number;
   /** 1-based line the mark is about: the next line that is neither blank nor a comment. */
@@ -17,6 +21,9 @@ export interface Mark {
 }
 
 const RULE_CODES = new Set(allRules.map((rule) => rule.code));
+
+const MARK_OPTIONS = new Set(['fields', 'model', 'severity']);
+const SEVERITIES = new Set(['critical', 'high', 'medium', 'low']);
 
 const MARK = /^\s*#\s*(ruleid|ok|todoruleid|todook):\s*(.*)$/;
 
@@ -29,21 +36,40 @@ export function parseMarks(source: string, file = '<source>'): Mark[] {
     const match = MARK.exec(text);
     if (!match) return;
     const where = `${file}:${index + 1}`;
-    const [codesText, fieldsText] = match[2].split(/\s+fields=/);
+    const [codesText, ...options] = match[2].split(/\s+(?=\w+=)/);
     const target = lines.findIndex((later, j) => j > index && isCode(later));
     if (target === -1) throw new Error(`${where}: mark with no code line after it`);
-    const fields = fieldsText === undefined ? undefined : fieldsText.trim().split(',').filter(Boolean).sort();
-    for (const rule of codesText.split(',').map((code) => code.trim())) {
+    const given = new Map<string, string>();
+    for (const option of options) {
+      const [name, value] = option.trim().split('=', 2) as [string, string];
+      if (!MARK_OPTIONS.has(name) || given.has(name)) throw new Error(`${where}: unknown or repeated mark option ${JSON.stringify(name)}`);
+      given.set(name, value);
+    }
+    const fieldsText = given.get('fields');
+    const fields = fieldsText === undefined ? undefined : fieldsText.split(',').filter(Boolean).sort();
+    const severity = given.get('severity');
+    if (severity !== undefined && !SEVERITIES.has(severity)) throw new Error(`${where}: unknown severity ${JSON.stringify(severity)}`);
+    for (const rule of codesText!.split(',').map((code) => code.trim())) {
       if (!RULE_CODES.has(rule)) throw new Error(`${where}: unknown rule code ${JSON.stringify(rule)}`);
-      marks.push({ kind: match[1] as MarkKind, rule, fields, markLine: index + 1, line: target + 1 });
+      marks.push({ kind: match[1] as MarkKind, rule, fields, model: given.get('model'), severity, markLine: index + 1, line: target + 1 });
     }
   });
   return marks;
 }
 
-type Found = Pick<Finding, 'rule' | 'line' | 'fields'>;
+type Found = Pick<Finding, 'rule' | 'line' | 'fields'> & Partial<Pick<Finding, 'model' | 'severity'>>;
 
-const describe = (f: Found) => `${f.rule} fields=${f.fields.join(',') || '-'}`;
+const describe = (f: Found) =>
+  `${f.rule} fields=${f.fields.join(',') || '-'}${f.model !== undefined ? ` model=${f.model ?? '-'}` : ''}${f.severity ? ` severity=${f.severity}` : ''}`;
+
+/** Does a finding satisfy everything a mark asks of it (fields, model, severity)? */
+const fits = (mark: Mark, f: Found) =>
+  (!mark.fields || [...f.fields].sort().join() === mark.fields.join())
+  && (mark.model === undefined || (f.model ?? '-') === mark.model)
+  && (mark.severity === undefined || f.severity === mark.severity);
+
+const wantedText = (mark: Mark) =>
+  `${mark.rule}${mark.fields ? ` fields=${mark.fields.join(',')}` : ''}${mark.model !== undefined ? ` model=${mark.model}` : ''}${mark.severity ? ` severity=${mark.severity}` : ''}`;
 
 /** Every way `findings` (all of one file) disagree with `marks`, one line each, `file:line: expected ..., got ...`. */
 export function checkMarks(file: string, marks: Mark[], findings: Found[]): string[] {
@@ -54,13 +80,10 @@ export function checkMarks(file: string, marks: Mark[], findings: Found[]): stri
     const where = `${file}:${mark.line}`;
     const found = at(mark.line, mark.rule);
     if (mark.kind === 'ruleid') {
-      const wanted = mark.fields;
-      if (found.length === 0 || (wanted && !found.some((f) => [...f.fields].sort().join() === wanted.join()))) {
-        problems.push(`${where}: expected ${mark.rule}${wanted ? ` fields=${wanted.join(',')}` : ''}, got ${gotAt(mark.line)}`);
-      }
+      if (!found.some((f) => fits(mark, f))) problems.push(`${where}: expected ${wantedText(mark)}, got ${gotAt(mark.line)}`);
     } else if (mark.kind === 'ok' && found.length > 0) {
       problems.push(`${where}: expected no ${mark.rule}, got ${found.map(describe).join('; ')}`);
-    } else if (mark.kind === 'todoruleid' && found.length > 0) {
+    } else if (mark.kind === 'todoruleid' && found.some((f) => fits(mark, f))) {
       problems.push(`${where}: known miss of ${mark.rule} is now found (${found.map(describe).join('; ')}): promote the mark to ruleid`);
     } else if (mark.kind === 'todook' && found.length === 0) {
       problems.push(`${where}: known false positive of ${mark.rule} is gone: promote the mark to ok`);
@@ -83,12 +106,14 @@ export interface RouteMark {
   auth: string;
   /** Checked only when the mark gives it. */
   via?: string;
+  /** `admin`: the endpoint is behind an admin-only guard (checked both ways). */
+  admin: boolean;
   markLine: number;
   /** 1-based line of the first `def` at or after the mark: the Endpoint's `location.line`. */
   defLine: number;
 }
 
-const ROUTE = /^\s*#\s*route:\s+([A-Z,]+)\s+(\S+)\s+auth=(api_key|other|none)(?:\s+via="([^"]+)")?\s*$/;
+const ROUTE = /^\s*#\s*route:\s+([A-Z,]+)\s+(\S+)\s+auth=(api_key|other|none)(?:\s+via="([^"]+)")?(\s+admin)?\s*$/;
 
 /** Parses every `# route:` mark; throws on a malformed one or one with no `def` after it. */
 export function parseRouteMarks(source: string, file = '<source>'): RouteMark[] {
@@ -99,20 +124,20 @@ export function parseRouteMarks(source: string, file = '<source>'): RouteMark[] 
     if (!match) throw new Error(`${file}:${index + 1}: malformed route mark`);
     const def = lines.findIndex((later, j) => j >= index && /^\s*(async\s+)?def\s/.test(later));
     if (def === -1) throw new Error(`${file}:${index + 1}: route mark with no def after it`);
-    const [, methods, rule, auth, via] = match;
-    return [{ methods: methods.split(',').sort(), rule, auth, via, markLine: index + 1, defLine: def + 1 }];
+    const [, methods, rule, auth, via, admin] = match;
+    return [{ methods: methods.split(',').sort(), rule, auth, via, admin: admin !== undefined, markLine: index + 1, defLine: def + 1 }];
   });
 }
 
 interface FoundRoute {
   methods: string[];
   rule: string;
-  auth: { kind: string; via?: string };
+  auth: { kind: string; via?: string; adminOnly?: boolean };
   location: { line: number };
 }
 
 const describeRoute = (r: FoundRoute) =>
-  `${[...r.methods].sort().join(',')} ${r.rule} auth=${r.auth.kind}${r.auth.via === undefined ? '' : ` via="${r.auth.via}"`}`;
+  `${[...r.methods].sort().join(',')} ${r.rule} auth=${r.auth.kind}${r.auth.via === undefined ? '' : ` via="${r.auth.via}"`}${r.auth.adminOnly ? ' admin' : ''}`;
 
 /** Every way `routes` (all of one file) disagree with `marks`: missing, different, or unmarked endpoints. */
 export function checkRoutes(file: string, marks: RouteMark[], routes: FoundRoute[]): string[] {
@@ -121,14 +146,14 @@ export function checkRoutes(file: string, marks: RouteMark[], routes: FoundRoute
   for (const mark of marks) {
     const fits = (r: FoundRoute) =>
       r.location.line === mark.defLine && [...r.methods].sort().join() === mark.methods.join() && r.rule === mark.rule
-      && r.auth.kind === mark.auth && (mark.via === undefined || r.auth.via === mark.via);
+      && r.auth.kind === mark.auth && (mark.via === undefined || r.auth.via === mark.via) && (r.auth.adminOnly === true) === mark.admin;
     const index = unmatched.findIndex(fits);
     if (index >= 0) {
       unmatched.splice(index, 1);
       continue;
     }
     const got = routes.filter((r) => r.location.line === mark.defLine).map(describeRoute).join('; ') || 'nothing';
-    const wanted = `${mark.methods.join(',')} ${mark.rule} auth=${mark.auth}${mark.via === undefined ? '' : ` via="${mark.via}"`}`;
+    const wanted = `${mark.methods.join(',')} ${mark.rule} auth=${mark.auth}${mark.via === undefined ? '' : ` via="${mark.via}"`}${mark.admin ? ' admin' : ''}`;
     problems.push(`${file}:${mark.defLine}: expected ${wanted}, got ${got}`);
   }
   // Routes on a line whose mark failed were listed above as what was got; any other leftover is unexpected.

@@ -1,0 +1,60 @@
+// The cache and the worker threads change how fast a scan is, never what it finds: on every fixture project the
+// findings and errors are the same with and without the cache (cold and warm) and with one or two workers.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scan, type ScanOptions } from '../src/scan.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const projects = readdirSync(join(fixtures, 'rules'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(fixtures, 'rules', e.name));
+
+/** What a scan found, without its timing. */
+async function answer(options: ScanOptions): Promise<string> {
+  const { findings, errors, routes, models, files } = await scan(options);
+  return JSON.stringify({ findings, errors, routes, models, files });
+}
+
+/** All fixture projects copied into one folder, so the cache is written there and not into the repository. */
+function copyOfFixtures(): string {
+  const root = mkdtempSync(join(tmpdir(), 'massassign-cache-'));
+  for (const project of projects) cpSync(project, join(root, project.split('/').pop()!), { recursive: true });
+  return root;
+}
+
+test('findings are the same with one worker, two workers, a cold cache and a warm cache', async () => {
+  const root = copyOfFixtures();
+  // Enough source that two workers really start (the pool runs on this thread below 256 KB).
+  writeFileSync(join(root, 'bulk.py'), `from flask import request\n${'def f():\n    return request.args\n'.repeat(12_000)}`);
+  const plain = await answer({ path: root, workers: 1 });
+  assert.equal(await answer({ path: root, workers: 2 }), plain);
+  assert.equal(await answer({ path: root, workers: 2, cache: true }), plain);
+  assert.ok(existsSync(join(root, '.massassign_cache', '.gitignore')));
+  assert.match(readFileSync(join(root, '.massassign_cache', '.gitignore'), 'utf8'), /^\*$/m);
+  assert.equal(await answer({ path: root, workers: 1, cache: true }), plain);
+  for (const project of projects.slice(0, 3)) {
+    assert.equal(await answer({ path: project, workers: 2 }), await answer({ path: project, workers: 1 }));
+  }
+});
+
+test('a changed file or a changed setting is not answered from the cache', async () => {
+  const root = copyOfFixtures();
+  const before = await scan({ path: root, cache: true });
+  assert.ok(before.findings.length > 0);
+  const withIgnored = await scan({ path: root, cache: true, notSensitive: [...new Set(before.findings.flatMap((f) => f.fields))] });
+  assert.notEqual(withIgnored.findings.length, before.findings.length);
+  const first = before.findings[0]!;
+  writeFileSync(join(root, first.path), '');
+  const after = await scan({ path: root, cache: true });
+  assert.equal(after.findings.some((f) => f.path === first.path), false);
+  assert.deepEqual(after.findings, (await scan({ path: root })).findings);
+});
+
+test('two scans at once share one cache folder safely', async () => {
+  const root = copyOfFixtures();
+  const plain = await answer({ path: root });
+  const both = await Promise.all([answer({ path: root, cache: true, workers: 2 }), answer({ path: root, cache: true, workers: 2 })]);
+  assert.deepEqual(both, [plain, plain]);
+  assert.equal(await answer({ path: root, cache: true }), plain);
+});
