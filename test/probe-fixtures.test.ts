@@ -1,10 +1,13 @@
 // The live probe against the fixture account app: exact confirmed fields for each vulnerable endpoint, nothing on
 // the safe ones, the key in a header, an Authorization header or the query, and the database byte-identical after.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFlask, type FlaskServer } from './helpers/flask-server.js';
-import { runCli } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import type { ProbeReport } from '../src/probe/index.js';
 
 const APP = fileURLToPath(new URL('fixtures/apps/accounts/app.py', import.meta.url));
@@ -18,20 +21,24 @@ const pathArgs = (paths: string[]) => paths.flatMap((p) => ['--path', p]);
 /** A dump with its timestamps masked: PATCH /notes moves `updated_at` on every write, as real APIs do. */
 const masked = (dump: string) => dump.replace(/'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.\d]*'/g, "'<time>'");
 
-/** Starts the app, probes it with `args`, checks the database dump is unchanged and the key never printed. */
+/** One app per key mode, started on first use and shared by the tests of this file. */
+const servers = new Map<string, Promise<FlaskServer>>();
+after(async () => {
+  for (const server of servers.values()) await (await server).stop();
+});
+const journals = mkdtempSync(join(tmpdir(), 'massassign-journal-'));
+
+/** Probes the shared app with `args`, checks the database dump is unchanged and the key never printed. */
 async function probeApp(keyMode: string, args: string[], timestampsMove = false): Promise<{ report: ProbeReport; code: number; server: FlaskServer }> {
-  const server = await startFlask(APP, { KEY_MODE: keyMode });
-  try {
-    const before = server.dump();
-    const run = await runCli(['probe', server.url, '--format', 'json', ...args]);
-    if (timestampsMove) assert.equal(masked(server.dump()), masked(before), 'the dump after the probe equals the dump before, timestamps aside');
-    else assert.equal(server.dump(), before, 'the database dump after the probe equals the dump before');
-    assert.ok(!run.stdout.includes(KEY) && !run.stderr.includes(KEY), 'the API key never appears in the output');
-    assert.equal(run.stderr, '', 'nothing on standard error');
-    return { report: JSON.parse(run.stdout) as ProbeReport, code: run.code, server };
-  } finally {
-    await server.stop();
-  }
+  if (!servers.has(keyMode)) servers.set(keyMode, startFlask(APP, { KEY_MODE: keyMode }));
+  const server = await servers.get(keyMode)!;
+  const before = server.dump();
+  const run = await runInProcess(['probe', server.url, '--format', 'json', '--journal', join(journals, `${servers.size}-${Date.now()}.jsonl`), ...args]);
+  if (timestampsMove) assert.equal(masked(server.dump()), masked(before), 'the dump after the probe equals the dump before, timestamps aside');
+  else assert.equal(server.dump(), before, 'the database dump after the probe equals the dump before');
+  assert.ok(!run.stdout.includes(KEY) && !run.stderr.includes(KEY), 'the API key never appears in the output');
+  assert.equal(run.stderr, '', 'nothing on standard error');
+  return { report: JSON.parse(run.stdout) as ProbeReport, code: run.code, server };
 }
 
 const byStatus = (report: ProbeReport, status: string) =>
@@ -114,26 +121,57 @@ test('planned from --source: the static findings and routes, with the same verdi
   assert.equal(report.findings.find((f) => f.path === '/keys')?.rule, 'MA201', 'a finding the static scan predicted carries its rule');
 });
 
-test('a POST answering 200 with an id no read can place is neither undone by DELETE nor probed', async () => {
+test('a POST whose object no read shows and whose collection nothing lists is not sent at all', async () => {
   const { report } = await probeApp('header', ['--api-key', KEY, '--path', 'POST /account/rename']);
-  assert.deepEqual(report.skipped.map((s) => s.reason), ['answered 200 with id 1, and no read tells whether that object is new (a 201, a Location header or a list route would)']);
-  assert.deepEqual(report.residue.map((r) => r.what), ['the control request may have created object 1']);
-  assert.deepEqual(report.findings, []);
-  assert.equal(report.requests, 2, 'a GET that finds no read route, and the control; no DELETE');
+  assert.deepEqual(report.outcomes?.map((o) => [o.outcome, o.detail]), [
+    ['not probed', 'GET /account/rename answered 405: without a read of the object or a list of its collection, nothing it writes could be checked or proven new, so nothing is sent'],
+  ]);
+  assert.deepEqual(report.residue, []);
+  assert.equal(report.requests, 1, 'only the GET that finds no read route; no write');
 });
 
-test('a key-issuing endpoint alone cannot be confirmed; naming a GET that needs the key lets the issued key be tried', async () => {
-  const alone = await probeApp('header', ['--api-key', KEY, '--path', 'POST /keys']);
-  assert.deepEqual(alone.report.findings, []);
-  assert.deepEqual(alone.report.residue.map((r) => r.what), ['object 3 deleted (DELETE answered 204) but no read route to verify']);
-  const withRead = await probeApp('header', ['--api-key', KEY, '--path', 'POST /keys', '--path', 'GET /account']);
-  assert.deepEqual(byStatus(withRead.report, 'confirmed'), { 'POST /keys': ['scope'] });
-  assert.deepEqual(withRead.report.residue, []);
+test('a key-issuing endpoint: the issued key is re-read in its list, and deleted once proven new', async () => {
+  const { report } = await probeApp('header', ['--api-key', KEY, '--path', 'POST /keys']);
+  assert.deepEqual(byStatus(report, 'confirmed'), { 'POST /keys': ['scope'] });
+  assert.deepEqual(report.residue, []);
+  const evidence = report.findings[0].evidence[0];
+  assert.match(JSON.stringify(evidence.response), /<redacted, 32 chars>/, 'the issued key is masked too');
 });
 
 test('a timestamp that moves on every write is listed once as residue and does not block restoring the rest', async () => {
-  const { report } = await probeApp('header', ['--api-key', KEY, '--path', 'PATCH /notes/<int:note_id>'], true);
+  const { report, code } = await probeApp('header', ['--api-key', KEY, '--path', 'PATCH /notes/<int:note_id>'], true);
   assert.deepEqual(byStatus(report, 'confirmed'), { 'PATCH /notes/1': ['is_locked'] });
   assert.ok(report.findings.every((f) => f.restored));
-  assert.deepEqual(report.residue.map((r) => r.what), ['updated_at moved from "2024-01-01T00:00:00": it changes on every write']);
+  assert.deepEqual(report.residue.map((r) => r.what.replace(/"[^"]+"/, '<time>')), ['updated_at moved from <time>: it changes on every write']);
+  assert.equal(code, 3, 'a change left behind is residue: exit 3, even with a finding');
+});
+
+test('probe --undo puts back an update a run left open, from the whole object the journal holds', async () => {
+  if (!servers.has('header')) servers.set('header', startFlask(APP, { KEY_MODE: 'header' }));
+  const server = await servers.get('header')!;
+  const before = server.dump();
+  const headers = { 'x-api-key': KEY, 'content-type': 'application/json' };
+  const original = await (await fetch(`${server.url}/account`, { headers })).json();
+  const journal = join(journals, 'open-update.jsonl');
+  const intent = { method: 'PATCH', path: '/account', body: { is_admin: true, credit_limit: 5 }, readPath: '/account', before: original, restoreBase: {} };
+  writeFileSync(journal, `${JSON.stringify({ massassign: 'probe-journal', version: 1, target: server.url })}\n${JSON.stringify({ seq: 1, intent })}\n`);
+  await (await fetch(`${server.url}/account`, { method: 'PATCH', headers, body: JSON.stringify(intent.body) })).arrayBuffer();
+  assert.notEqual(server.dump(), before, 'the write the journal announced was made');
+  const undo = await runInProcess(['probe', server.url, '--api-key', KEY, '--undo', journal]);
+  assert.match(undo.stdout, /1 of 1 open change\(s\) put back/);
+  assert.equal(undo.code, 0);
+  assert.equal(server.dump(), before);
+  const again = await runInProcess(['probe', server.url, '--api-key', KEY, '--undo', journal]);
+  assert.match(again.stdout, /0 of 0 open change\(s\) put back/, 'a settled entry is not replayed');
+});
+
+test('a wrong base path: each endpoint once, its 404 suggesting the base URL or prefix, nothing written', async () => {
+  if (!servers.has('header')) servers.set('header', startFlask(APP, { KEY_MODE: 'header' }));
+  const server = await servers.get('header')!;
+  const run = await runInProcess(['probe', `${server.url}/api`, '--api-key', KEY, '--format', 'json', '--path', 'PATCH /account', '--path', 'POST /widgets']);
+  const report = JSON.parse(run.stdout) as ProbeReport;
+  assert.deepEqual(report.outcomes?.map((o) => [o.method, o.outcome]), [['PATCH', 'not probed'], ['POST', 'not probed']]);
+  for (const o of report.outcomes ?? []) assert.match(o.detail, /answered 404 \(check the base URL and any prefix the routes are mounted under\)/);
+  assert.equal(report.journal, undefined, 'nothing was written, so no journal');
+  assert.equal(run.code, 0);
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { runCli } from './helpers/cli.js';
+import { runInProcess as runCli } from './helpers/in-process.js';
 
 const KEY = 'safety-key-9d81e0';
 
@@ -64,7 +64,10 @@ test('bad usage is one line and exit 2', async () => {
     [['probe', 'not a url', '--api-key', KEY, '--path', 'POST /x'], /not a URL: not a url/],
     [['probe', 'http://127.0.0.1:9', '--api-key', KEY], /nothing to probe/],
     [['probe', 'http://127.0.0.1:9', '--api-key', KEY, '--path', '/x'], /--path wants "METHOD \/path"/],
-    [['probe', 'http://127.0.0.1:9', '--api-key', KEY, '--path', 'POST /x', '--max-requests', 'lots'], /--max-requests wants a positive number/],
+    [['probe', 'http://127.0.0.1:9', '--api-key', KEY, '--path', 'POST /x', '--max-requests', 'lots'], /--max-requests wants a positive whole number/],
+    [['probe', 'http://127.0.0.1:9', '--api-key', KEY, '--path', 'POST /x', '--max-requests', '0.5'], /--max-requests wants a positive whole number, got: 0\.5/],
+    [['probe', 'http://127.0.0.1:9', '--api-key', KEY, '--path', 'POST /x', '--header', 'no colon'], /--header wants "Name: value"/],
+    [['probe', 'http://127.0.0.1:9', '--api-key', KEY, '--path', 'POST /x', '--body', 'POST /x [1]'], /--body wants "METHOD \/path \{JSON object\}"/],
     [['probe', 'ftp://127.0.0.1:9', '--api-key', KEY, '--path', 'POST /x'], /only http and https/],
   ] as const) {
     const run = await runCli([...args]);

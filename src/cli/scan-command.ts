@@ -21,7 +21,7 @@ import { colorWanted, colorWhen, type ColorWhen } from './color.js';
 import { parseOutputs, type OutputTarget } from './outputs.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './usage-error.js';
-import { addScanProbeOptions, probeScanFindings, type ProbeScanFlags } from './probe-command.js'; // live probe (scan --probe)
+import { addScanProbeOptions, probeScanFindings, redactOutput, type ProbeScanFlags } from './probe-command.js'; // live probe (scan --probe)
 import { provenanceOf } from './provenance.js';
 
 interface ScanFlags extends Settings {
@@ -127,9 +127,9 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
     baselined = result.findings;
     result = applyBaseline(result, baselineOf(result.findings));
   }
-  await probeScanFindings(result, flags as ProbeScanFlags); // live probe: marks each finding confirmed / reflected / ...
+  const probeExit = await probeScanFindings(result, flags as ProbeScanFlags); // live probe: marks each finding confirmed / reflected / ...; 3 on residue
   const context = { read, provenance: provenanceOf(scanned.root, settings), baselined, reasons: silencedReasons(result.suppressed ?? [], baselined, policy.baseline, read) };
-  for (const output of outputs) emit(render(result, output, flags, context), output.file);
+  for (const output of outputs) emit(redactOutput(render(result, output, flags, context)), output.file); // no secret a probe learned is ever printed
   if (!flags.quiet && outputs.every((o) => o.file)) process.stderr.write(`${summaryLine(result)}\n`);
   if (flags.showSuppressed) {
     const listing = suppressedList(result.suppressed ?? []);
@@ -140,7 +140,7 @@ async function runScan(path: string, flags: ScanFlags): Promise<number> {
     for (const unused of ignores.unused(scanned.files ?? [])) process.stderr.write(`massassign: warning: ${unusedIgnoreLine(unused)}\n`);
   }
   const unread = settings.failOn !== 'never' && scanned.errors.some(isUnreadable); // code it could not read: not a clean run
-  return failsRun(result.findings, settings.failOn) || unread ? 1 : 0;
+  return probeExit ?? (failsRun(result.findings, settings.failOn) || unread ? 1 : 0);
 }
 
 /** `massassign: fixed 3 findings in 2 files (1 more with --unsafe-fixes)`. */

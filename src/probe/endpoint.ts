@@ -1,11 +1,16 @@
-// Probing one write endpoint: read the object, send a control request, then one property per request, each
-// re-read to tell persisted from echoed, and each undone (fields written back, created objects deleted).
+// Probing one write endpoint: read the object (or its collection), send a control request, then one property per
+// request; every write is journalled first, re-read whole, and undone (moved properties written back, objects the
+// probe provably created deleted) before the next.
+import { randomUUID } from 'node:crypto';
 import type { Evidence, Exchange, FieldStatus } from './types.js';
 import type { Candidate, PlannedWrite } from './plan.js';
 import { DICTIONARY, fieldRole, looksSensitive, whyNotProbed } from './fields.js';
-import { credentialOf, idOf, listOf, recordOf, type JsonObject } from './records.js';
-import { itemRouteOf } from './routes.js';
-import { ok, type SeeAgain, type Session } from './session.js';
+import { idOf, listOf, recordOf, type JsonObject } from './records.js';
+import { isCredentialName, shown } from './redact.js';
+import { itemRouteOf, routeParams } from './routes.js';
+import type { Intent } from './journal.js';
+import type { HttpResponse } from './client.js';
+import { ok, type Session } from './session.js';
 import { probeValue, sameValue } from './values.js';
 
 export interface EndpointResult {
@@ -14,160 +19,171 @@ export interface EndpointResult {
   evidence: Evidence[];
   /** Why the endpoint was not probed at all. */
   skipped?: string;
+  /** The run got to this endpoint (a run cut short leaves the rest unreached). */
+  reached?: boolean;
 }
+
+/** How the writes to one endpoint are undone: an existing object's fields, or objects created in a collection. */
+type Target = { kind: 'update'; readPath: string; original: JsonObject } | { kind: 'create'; collection: string; itemTemplate?: string; siblings: string[] };
 
 interface Control {
   body: JsonObject;
-  exchange: Exchange;
-  location?: string;
-  record: JsonObject | undefined;
-}
-
-/** What the control request created, and how to see and delete such objects. */
-interface Creation {
-  itemRoute: string;
-  how: SeeAgain;
+  record?: JsonObject;
 }
 
 /** Probes `result.write`, adding to `result` as it goes, so a run cut short keeps what it learned. */
 export async function probeEndpoint(s: Session, result: EndpointResult): Promise<void> {
   const { write } = result;
-  const filled = await s.fillParams(write.route);
-  if ('reason' in filled) {
-    result.skipped = filled.reason;
-    return;
-  }
-  const path = filled.path;
-  result.path = path;
+  result.reached = true;
   const skip = (reason: string) => {
     result.skipped = reason;
   };
+  const filled = await s.fillParams(write.route);
+  if ('reason' in filled) return skip(filled.reason);
+  const path = filled.path;
+  result.path = path;
   const readPath = s.mayRead(write.route) ? path : undefined;
   const before = readPath ? await s.send('GET', readPath, 'check') : undefined;
   const beforeOk = before !== undefined && ok(before.response.status);
-  const original = beforeOk ? recordOf(before.response.body) : undefined;
-  const sample = original ?? (beforeOk ? listOf(before.response.body)?.[0] : undefined);
-
-  const control = await sendControl(s, write, path, sample);
-  if ('refused' in control) return skip(`control request refused (${control.refused}): the write needs a body the probe could not build`);
-  const created = isCreation(write.method, control, original, beforeOk ? listOf(before.response.body) : undefined);
-  if (created === undefined) {
-    const id = JSON.stringify(idOf(control.record));
-    s.residue.push({ method: write.method, path, what: `the control request may have created object ${id}`, todo: `check whether ${id} is new, and delete it if so` });
-    return skip(`answered ${control.exchange.status} with id ${id}, and no read tells whether that object is new (a 201, a Location header or a list route would)`);
-  }
-  let creation: Creation | undefined;
-  let shown = original;
-  if (created) {
-    const id = idOf(control.record);
-    const itemPath = locationPath(control.location, s) ?? (id === undefined ? undefined : `${path}/${String(id)}`);
-    if (itemPath === undefined) {
-      s.residue.push({ method: write.method, path, what: 'an object created by the control request, without an id', todo: `find it and delete it by hand` });
-      return skip('the write creates objects the probe cannot identify, so it cannot undo them');
+  const listed = beforeOk ? listOf(before.response.body) : undefined;
+  const original = beforeOk && !(listed && idOf(recordOf(before.response.body)) === undefined) ? recordOf(before.response.body) : undefined;
+  let target: Target | undefined;
+  let sample = original ?? listed?.[0];
+  if (original && readPath) target = { kind: 'update', readPath, original };
+  else if (write.method === 'POST' && listed && readPath) target = createTarget(s, write.route, path);
+  else if (write.method === 'POST') {
+    // `POST /users/register` creates into the list one level up (`GET /users`), when that route is known.
+    const parentRoute = write.route.replace(/\/[^/{}]+\/?$/, '');
+    const parentPath = path.replace(/\/[^/{}]+\/?$/, '');
+    if (parentRoute && parentRoute !== write.route && !parentRoute.endsWith('}') && s.plan.reads.has(parentRoute)) {
+      const parent = await s.send('GET', parentPath, 'check');
+      const list = ok(parent.response.status) ? listOf(parent.response.body) : undefined;
+      if (list) {
+        target = createTarget(s, parentRoute, parentPath);
+        sample = list[0];
+      }
     }
-    const itemRoute = itemRouteOf(write.route, [...s.plan.reads, ...s.plan.deletes]) ?? `${write.route}/{id}`;
-    const seen = await howToSeeAgain(s, itemRoute, itemPath, path, id, credentialOf(control.record, s.apiKey));
-    creation = { itemRoute, how: seen.how };
-    shown = { ...seen.record, ...control.record };
-    const undone = await s.undoCreate(write.method, itemRoute, itemPath, path, id, creation.how, credentialOf(control.record, s.apiKey));
-    if (!undone.restored) return skip('the object the control request created could not be deleted, or its deletion verified (see residue), so no more are created');
-  } else if (original && readPath) {
-    const after = recordOf((await s.send('GET', readPath, 'check')).response.body, idOf(original));
-    forgetMovedTimestamps(s, write, path, original, after);
-    const restored = await s.restoreUpdate(write.method, path, readPath, control.body, original, after);
-    if (!restored.restored) return skip('the control request changed the object and it could not be put back');
   }
-  for (const candidate of candidates(write, shown)) {
-    const reason = whyNotProbed(candidate.field, created, s.aggressive, write.modelFields.get(candidate.field));
+  if (!target) {
+    const status = before ? `GET ${readPath} answered ${before.response.status}${hint(before.response)}` : 'no read route is known for it';
+    return skip(write.method === 'POST'
+      ? `${status}: without a read of the object or a list of its collection, nothing it writes could be checked or proven new, so nothing is sent`
+      : `${status}: without a read of the object, no request is sent to it`);
+  }
+  const control = await sendControl(s, write, path, target, sample);
+  if ('refused' in control) return skip(control.refused);
+  for (const candidate of candidates(write, target.kind === 'update' ? target.original : { ...sample, ...control.record })) {
+    const seenElsewhere = target.kind === 'update' && fieldRole(candidate.field, write.modelFields.get(candidate.field)) === 'foreign-key'
+      && s.valueSeenElsewhere(candidate.field, target.original[candidate.field]) !== undefined;
+    const reason = seenElsewhere ? undefined : whyNotProbed(candidate.field, target.kind === 'create', s.aggressive, write.modelFields.get(candidate.field));
     if (reason) {
       result.evidence.push({ field: candidate.field, status: 'not probed', reason, restored: true });
       continue;
     }
-    if (!created && (!original || !readPath || !(candidate.field in original))) {
-      if (candidate.source === 'static' || candidate.source === 'openapi') {
-        const where = readPath ? `GET ${readPath} does not show it` : 'no read endpoint';
-        result.evidence.push({ field: candidate.field, status: 'not probed', reason: `${where}: cannot confirm or restore`, restored: true });
-      }
-      continue;
-    }
-    const evidence = creation
-      ? await probeCreate(s, write, path, control, creation, candidate)
-      : await probeUpdate(s, write, path, readPath!, control, original!, candidate);
+    // A property the object does not show can be neither confirmed nor restored: left alone, and not reported.
+    if (target.kind === 'update' && !(candidate.field in target.original)) continue;
+    const evidence = await probeField(s, write, path, target, control, candidate);
     result.evidence.push(evidence);
-    if (!evidence.restored) break;
+    if (!evidence.restored) return;
   }
+}
+
+/** Creates into the collection at `path` (route `route`): deleted through its item route, or a sibling DELETE route. */
+function createTarget(s: Session, route: string, path: string): Target {
+  const itemRoute = itemRouteOf(route, s.plan.deletes.size > 0 ? s.plan.deletes : s.plan.reads);
+  const deletable = itemRoute !== undefined ? s.mayDelete(itemRoute) : s.plan.deletes.size === 0;
+  const siblings = itemRoute === undefined ? [...s.plan.deletes].filter((r) => routeParams(r).length === 1 && s.mayRead(r)) : [];
+  const itemTemplate = deletable && (itemRoute !== undefined || s.plan.deletes.size === 0) ? `${path.replace(/\/$/, '')}/{id}` : undefined;
+  return { kind: 'create', collection: path, itemTemplate, siblings };
+}
+
+/** What a status says beyond its number: a likely wrong prefix, where a redirect pointed, a likely unique conflict. */
+function hint(response: HttpResponse, created = false): string {
+  if (response.status === 404) return ' (check the base URL and any prefix the routes are mounted under)';
+  if (response.status >= 300 && response.status < 400) return ` (a redirect to ${response.location ?? 'nowhere'}, not followed)`;
+  if (response.status === 429) return ' (rate limited, still after retries)';
+  if (created && (response.status === 409 || response.status === 500)) return ' (likely a unique value that already exists)';
+  if (response.tooLarge) return ' (the answer passed the size cap and was not read)';
+  return '';
+}
+
+/** Properties only the server sets: never copied from a read into a body. */
+function serverOnly(key: string, write: PlannedWrite): boolean {
+  return key.startsWith('_') || fieldRole(key, write.modelFields.get(key)) !== 'plain' || write.modelFields.get(key)?.contract?.owner === 'server';
+}
+
+/** Fresh values for a create: a suffix unique to the request on every string, e-mails kept valid. */
+function freshen(body: JsonObject, suffix: string): JsonObject {
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => {
+    if (typeof v !== 'string' || /^\d{4}-\d\d-\d\d/.test(v)) return [k, v];
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(v)) return [k, randomUUID()];
+    const at = v.indexOf('@');
+    return [k, at > 0 ? `${v.slice(0, at)}.${suffix}${v.slice(at)}` : `${v}-${suffix}`];
+  }));
 }
 
 /**
- * Timestamps a no-op write moved (`updated_at`) move on every write and cannot be put back through the API: they are
- * dropped from `original`, so restoring compares everything else, and listed once as residue.
+ * The control: for an existing object its current values as read (only the plain properties a client sends: a true
+ * no-op), for a create the required properties with fresh values. Either way, undone and verified before probing.
  */
-function forgetMovedTimestamps(s: Session, write: PlannedWrite, path: string, original: JsonObject, after: JsonObject | undefined): void {
-  for (const key of Object.keys(original)) {
-    if (!after || sameValue(after[key], original[key]) || fieldRole(key, write.modelFields.get(key)) !== 'timestamp') continue;
-    s.residue.push({ method: write.method, path, what: `${key} moved from ${JSON.stringify(original[key])}: it changes on every write`, todo: 'nothing to undo unless something relies on it' });
-    delete original[key];
+async function sendControl(s: Session, write: PlannedWrite, path: string, target: Target, sample: JsonObject | undefined): Promise<Control | { refused: string }> {
+  const accepted = (k: string, v: unknown) =>
+    (write.accepts.size === 0 || write.accepts.has(k)) && !serverOnly(k, write) && !looksSensitive(k) && !isCredentialName(k) && write.modelFields.get(k)?.sensitive === undefined &&
+    !write.candidates.some((c) => c.field === k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+  const plain = Object.fromEntries(Object.entries(sample ?? {}).filter(([k, v]) => accepted(k, v)));
+  const bodies = target.kind === 'update'
+    ? [plain]
+    : [{ ...plain, ...write.required }, { ...write.required }].filter((b, i, all) => i === 0 || JSON.stringify(b) !== JSON.stringify(all[0]));
+  let refusal = '';
+  for (const base of bodies) {
+    const body = target.kind === 'update' ? base : freshen(base, s.fresh());
+    let sent: Awaited<ReturnType<typeof journalled>>;
+    try {
+      sent = await journalled(s, write, path, target, body, 'check', body);
+    } catch (error) {
+      if (error instanceof UndoneNot) return { refused: `the control request ${error.message}, so nothing more is sent` };
+      throw error;
+    }
+    const { answer, record } = sent;
+    if (ok(answer.status)) return { body: target.kind === 'update' ? body : base, record };
+    refusal = `the control request was refused with ${answer.status}${hint(answer, target.kind === 'create')}`;
+    if (hint(answer, target.kind === 'create')) return { refused: refusal };
   }
+  return { refused: `${refusal}: the write needs a body the probe could not build (seed one with --body '${write.method} ${write.route} {...}')` };
 }
 
-/** A body without any candidate: the sample's plain fields at their current values (a no-op write), else the bare minimum. */
-async function sendControl(s: Session, write: PlannedWrite, path: string, sample: JsonObject | undefined): Promise<Control | { refused: number }> {
-  const ordinary = (k: string) => !looksSensitive(k) && write.modelFields.get(k)?.sensitive === undefined && !write.candidates.some((c) => c.field === k);
-  const plain = Object.fromEntries(
-    Object.entries(sample ?? {}).filter(([k, v]) => ordinary(k) && fieldRole(k, write.modelFields.get(k)) === 'plain' && (typeof v === 'string' || typeof v === 'number')),
-  );
-  const bodies = [{ ...write.required, ...plain }, { ...write.required }].filter((b, i, all) => i === 0 || JSON.stringify(b) !== JSON.stringify(all[0]));
-  let status = 0;
-  for (const body of bodies) {
-    const { response, exchange } = await s.send(write.method, path, 'check', body);
-    if (ok(response.status)) return { body, exchange, location: response.location, record: recordOf(response.body) };
-    status = response.status;
+/** Sends one write, journalled, then undoes it; returns the answer and the object as re-read right after it. */
+async function journalled(s: Session, write: PlannedWrite, path: string, target: Target, body: JsonObject, purpose: 'check' | 'probe', restoreBase: JsonObject) {
+  const marker = Object.values(body).find((v): v is string => typeof v === 'string' && v.includes(s.marker));
+  const intent: Intent = target.kind === 'update'
+    ? { method: write.method, path, body, readPath: target.readPath, before: target.original, restoreBase }
+    : { method: write.method, path, body, collection: target.collection, knownIds: s.knownIds(target.collection), itemRoute: target.itemTemplate, ...(target.siblings.length > 0 ? { siblings: target.siblings } : {}), ...(marker ? { marker } : {}) };
+  const sent = await s.write(intent, purpose);
+  const undone = await s.undo({ seq: sent.seq, ...intent }, sent.response);
+  if (sent.error) throw sent.error;
+  const answer = sent.response!;
+  if (ok(answer.status) && target.kind === 'create' && !undone.restored) {
+    throw new UndoneNot(`left object ${undone.created?.id ?? JSON.stringify(idOf(recordOf(answer.body)))} it may have created (see NOT RESTORED)`);
   }
-  return { refused: status };
+  return { answer, exchange: sent.exchange!, record: undone.after, reread: undone.reread, restore: undone.exchanges, restored: undone.restored };
 }
 
-/** Whether the control request created an object: true, false, or undefined when nothing tells. */
-function isCreation(method: string, control: Control, original: JsonObject | undefined, listed: JsonObject[] | undefined): boolean | undefined {
-  if (method !== 'POST') return false;
-  if (control.exchange.status === 201 || control.location) return true;
-  const id = idOf(control.record);
-  if (id === undefined) return false;
-  if (original) return !sameValue(idOf(original), id);
-  if (listed) return !listed.some((item) => sameValue(idOf(item), id));
-  return undefined;
-}
-
-function locationPath(location: string | undefined, s: Session): string | undefined {
-  if (!location) return undefined;
-  const base = new URL(s.client.url('/'), 'http://x').pathname.replace(/\/$/, '');
-  const pathname = new URL(location, 'http://x').pathname;
-  return pathname.startsWith(base) ? pathname.slice(base.length) : pathname;
-}
-
-async function howToSeeAgain(s: Session, itemRoute: string, itemPath: string, collectionPath: string, id: unknown, credential: string | undefined): Promise<{ how: SeeAgain; record?: JsonObject }> {
-  for (const how of [{ kind: 'item' }, { kind: 'list' }] as const) {
-    if (!s.mayRead(how.kind === 'item' ? itemRoute : collectionPath)) continue;
-    const again = await s.seeAgain(how, itemPath, collectionPath, id);
-    if (again.found) return { how, record: again.record };
-  }
-  const authPath = credential === undefined ? undefined : await s.findAuthPath();
-  if (authPath && (await s.seeAgain({ kind: 'credential', authPath }, itemPath, collectionPath, id, credential)).found) return { how: { kind: 'credential', authPath } };
-  return { how: { kind: 'none' } };
-}
+/** A write whose effect the probe could not undo: the endpoint gets no further requests. */
+class UndoneNot extends Error {}
 
 /**
  * The properties to try, best source first: the static findings' fields, OpenAPI's, the sensitive keys the object
  * shows, and, only when it shows nothing but an id, the built-in dictionary (a property the API never shows can
  * never be confirmed, so guessing it only costs requests).
  */
-function candidates(write: PlannedWrite, shown: JsonObject | undefined): Candidate[] {
+function candidates(write: PlannedWrite, shownRecord: JsonObject | undefined): Candidate[] {
   const seen = new Set(write.candidates.map((c) => c.field));
   const more: Candidate[] = [];
   const add = (field: string, source: Candidate['source']) => {
     if (!seen.has(field)) more.push({ field, source });
     seen.add(field);
   };
-  const keys = Object.keys(shown ?? {});
+  const keys = Object.keys(shownRecord ?? {});
   keys
     .filter((k) => fieldRole(k, write.modelFields.get(k)) !== 'primary-key' && (write.modelFields.get(k)?.sensitive !== undefined || looksSensitive(k)))
     .forEach((f) => add(f, 'read'));
@@ -175,71 +191,36 @@ function candidates(write: PlannedWrite, shown: JsonObject | undefined): Candida
   return [...write.candidates, ...more];
 }
 
-function verdict(candidate: Candidate, persisted: boolean, reflected: boolean, status: number, how: string): { status: FieldStatus; reason: string } {
+function verdict(candidate: Candidate, persisted: boolean, reflected: boolean, answer: HttpResponse, how: string, created: boolean): { status: FieldStatus; reason: string } {
   if (persisted) return { status: 'confirmed', reason: how };
-  if (reflected) return { status: 'reflected', reason: `answered ${status} with the value, but ${how}` };
-  const refusal = ok(status) ? `accepted with ${status} but not stored` : `refused with ${status}`;
+  if (reflected) return { status: 'reflected', reason: `answered ${answer.status} with the value, but ${how}` };
+  const refusal = ok(answer.status) ? `accepted with ${answer.status} but not stored` : `refused with ${answer.status}${hint(answer, created)}`;
   return candidate.source === 'static' ? { status: 'suspected', reason: `static finding; the API ${refusal}` } : { status: 'not confirmed', reason: refusal };
 }
 
-async function probeUpdate(s: Session, write: PlannedWrite, path: string, readPath: string, control: Control, original: JsonObject, candidate: Candidate): Promise<Evidence> {
+async function probeField(s: Session, write: PlannedWrite, path: string, target: Target, control: Control, candidate: Candidate): Promise<Evidence> {
   const field = candidate.field;
-  const value = probeValue(field, original[field], s.marker);
-  const sent = await s.send(write.method, path, 'probe', { ...control.body, [field]: value });
-  const evidence: Evidence = { field, status: 'not confirmed', reason: '', value, original: original[field], ...split(sent.exchange), restored: true };
-  if (!ok(sent.response.status)) return { ...evidence, ...verdict(candidate, false, false, sent.response.status, '') };
-  const reflected = sameValue(recordOf(sent.response.body)?.[field], value);
-  let reread: JsonObject | undefined;
+  const baseline = target.kind === 'update' ? target.original[field] : control.record?.[field];
+  // A foreign key gets the id of another object the caller already sees, so the write stays valid and visible.
+  const other = fieldRole(field, write.modelFields.get(field)) !== 'foreign-key' ? undefined
+    : target.kind === 'update' ? s.valueSeenElsewhere(field, baseline) ?? s.otherId(field, baseline) : s.otherId(field, baseline);
+  const value = other === undefined ? probeValue(field, baseline, s.fresh()) : typeof baseline !== 'string' && /^\d+$/.test(String(other)) ? Number(other) : other;
+  const body = { ...(target.kind === 'update' ? control.body : freshen(control.body, s.fresh())), [field]: value };
+  const evidence: Evidence = { field, status: 'not confirmed', reason: '', value, ...(baseline === undefined ? {} : { original: baseline }), request: { method: write.method, url: s.client.url(path), body }, restored: false };
   try {
-    // Once the write is sent, reading it back is part of undoing it: never cut off by the budget.
-    const after = await s.send('GET', readPath, 'undo');
-    evidence.reread = after.exchange;
-    reread = ok(after.response.status) ? recordOf(after.response.body, idOf(original)) : undefined;
-  } finally {
-    const restore = await s.restoreUpdate(write.method, path, readPath, control.body, original, reread);
-    evidence.restore = restore.exchanges;
-    evidence.restored = restore.restored;
+    const sent = await journalled(s, write, path, target, body, 'probe', control.body);
+    Object.assign(evidence, split(sent.exchange), { reread: sent.reread, restore: sent.restore, restored: sent.restored });
+    const reflected = sameValue(recordOf(sent.answer.body)?.[field], value);
+    const persisted = ok(sent.answer.status) && sameValue(sent.record?.[field], value);
+    const where = `GET ${target.kind === 'update' ? target.readPath : sent.reread?.url.split('?')[0] ?? target.collection}`;
+    const how = persisted
+      ? `${where} shows ${field} = ${shown(field, value, s.marker)}${baseline === undefined ? '' : ` (was ${shown(field, baseline, s.marker)})`}`
+      : `${where} ${target.kind === 'update' ? 'still ' : ''}shows ${shown(field, sent.record?.[field], s.marker)}`;
+    return { ...evidence, ...verdict(candidate, persisted, reflected, sent.answer, how, target.kind === 'create') };
+  } catch (error) {
+    if (error instanceof UndoneNot) return { ...evidence, reason: `the probe ${error.message}`, restored: false };
+    throw error;
   }
-  const persisted = sameValue(reread?.[field], value);
-  const how = persisted ? `GET ${readPath} shows ${field} = ${JSON.stringify(value)} (was ${JSON.stringify(original[field])})` : `GET ${readPath} still shows ${JSON.stringify(reread?.[field])}`;
-  return { ...evidence, ...verdict(candidate, persisted, reflected, sent.response.status, how) };
-}
-
-async function probeCreate(s: Session, write: PlannedWrite, path: string, control: Control, creation: Creation, candidate: Candidate): Promise<Evidence> {
-  const field = candidate.field;
-  const baseline = control.record?.[field];
-  const value = probeValue(field, baseline, s.marker);
-  const sent = await s.send(write.method, path, 'probe', { ...control.body, [field]: value });
-  const evidence: Evidence = { field, status: 'not confirmed', reason: '', value, ...(baseline === undefined ? {} : { original: baseline }), ...split(sent.exchange), restored: true };
-  if (!ok(sent.response.status)) return { ...evidence, ...verdict(candidate, false, false, sent.response.status, '') };
-  const record = recordOf(sent.response.body);
-  const id = idOf(record);
-  const itemPath = locationPath(sent.response.location, s) ?? `${path}/${String(id)}`;
-  const credential = credentialOf(record, s.apiKey);
-  const reflected = sameValue(record?.[field], value);
-  let persisted = false;
-  let how = credential === undefined
-    ? 'no way to read the created object back'
-    : 'no GET that needs the key is known to try the issued key on: name one, e.g. --path "GET /me"';
-  try {
-    const again = await s.seeAgain(creation.how, itemPath, path, id, credential);
-    evidence.reread = again.exchange;
-    if (creation.how.kind === 'credential') {
-      persisted = again.found && reflected;
-      how = again.found
-        ? `the issued key authenticates on GET ${creation.how.authPath}, and the issuing answer shows ${field} = ${JSON.stringify(value)}${baseline === undefined ? '' : ` (without it: ${JSON.stringify(baseline)})`}`
-        : `the issued key does not authenticate on GET ${creation.how.authPath}`;
-    } else if (creation.how.kind !== 'none') {
-      persisted = sameValue(again.record?.[field], value);
-      how = `GET ${creation.how.kind === 'item' ? itemPath : path} shows ${field} = ${JSON.stringify(again.record?.[field])}`;
-    }
-  } finally {
-    const undone = id === undefined ? { restored: false, exchanges: [] } : await s.undoCreate(write.method, creation.itemRoute, itemPath, path, id, creation.how, credential);
-    if (id === undefined) s.residue.push({ method: write.method, path, what: 'an object created by a probe, without an id', todo: 'find it and delete it by hand' });
-    evidence.restore = undone.exchanges;
-    evidence.restored = undone.restored;
-  }
-  return { ...evidence, ...verdict(candidate, persisted, reflected, sent.response.status, how) };
 }
 
 function split(exchange: Exchange): Pick<Evidence, 'request' | 'response'> {

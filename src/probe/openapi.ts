@@ -1,6 +1,7 @@
-// What an OpenAPI 3.x or Swagger 2 document (JSON) tells the probe: write endpoints, their readOnly and
+// What an OpenAPI 3.x or Swagger 2 document (JSON or YAML) tells the probe: write endpoints, their readOnly and
 // response-only properties (candidates), the body fields they require, and the GET and DELETE routes.
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../cli/usage-error.js';
 import { canonicalRoute, isWrite } from './routes.js';
 
@@ -12,6 +13,8 @@ export interface OpenApiWrite {
   candidates: string[];
   /** A body holding only the required properties, with example values: the control request. */
   required: Json;
+  /** The request body's properties: all a control may send. */
+  accepts: string[];
 }
 
 export interface OpenApiFacts {
@@ -23,12 +26,13 @@ export interface OpenApiFacts {
 export function readOpenApi(file: string): OpenApiFacts {
   let doc: Json;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    doc = parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: 1000 }) as Json;
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ?? 'not JSON (convert YAML documents to JSON first)';
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code?.startsWith('E') && !(error instanceof Error && error.name.startsWith('YAML')) ? code : 'neither JSON nor YAML';
     throw new UsageError(`cannot read OpenAPI document ${file}: ${why}`);
   }
-  if (typeof doc.paths !== 'object' || doc.paths === null) throw new UsageError(`${file} has no "paths": not an OpenAPI document`);
+  if (typeof doc !== 'object' || doc === null || typeof doc.paths !== 'object' || doc.paths === null) throw new UsageError(`${file} has no "paths": not an OpenAPI document`);
   const resolve = (node: unknown, depth = 0): Json => {
     const value = (node ?? {}) as Json;
     if (typeof value.$ref !== 'string' || depth > 20) return value;
@@ -38,6 +42,8 @@ export function readOpenApi(file: string): OpenApiFacts {
   const facts: OpenApiFacts = { writes: [], reads: [], deletes: [] };
   const prefix = basePath(doc);
   for (const [path, item] of Object.entries(doc.paths as Json)) {
+    // Only paths on the target: an absolute URL (or `//host`) here is never turned into a request.
+    if (!path.startsWith('/') || path.startsWith('//')) continue;
     const route = canonicalRoute(`${prefix}${path}`);
     for (const [method, operation] of Object.entries(resolve(item))) {
       const op = resolve(operation);
@@ -51,7 +57,8 @@ export function readOpenApi(file: string): OpenApiFacts {
       const requestNames = new Set(request.props.map(([n]) => n));
       const responseOnly = response.props.map(([n]) => n).filter((n) => !requestNames.has(n));
       const required = Object.fromEntries(request.props.filter(([n, s]) => request.required.has(n) && s.readOnly !== true).map(([n, s]) => [n, exampleOf(s)]));
-      facts.writes.push({ method: verb, route, candidates: [...new Set([...readOnly, ...responseOnly])], required });
+      const accepts = request.props.filter(([, s]) => s.readOnly !== true).map(([n]) => n);
+      facts.writes.push({ method: verb, route, candidates: [...new Set([...readOnly, ...responseOnly])], required, accepts });
     }
   }
   return facts;
@@ -99,8 +106,20 @@ function properties(node: unknown, resolve: (n: unknown) => Json): { props: [str
 
 function exampleOf(schema: Json): unknown {
   if (schema.example !== undefined) return schema.example;
+  const examples = schema.examples;
+  if (Array.isArray(examples) && examples.length > 0) return examples[0];
   if (schema.default !== undefined) return schema.default;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  switch (schema.format) {
+    case 'date':
+      return '2000-01-01';
+    case 'date-time':
+      return '2000-01-01T00:00:00Z';
+    case 'email':
+      return 'probe@example.com';
+    case 'uuid':
+      return '00000000-0000-4000-8000-000000000000';
+  }
   switch (schema.type) {
     case 'integer':
     case 'number':

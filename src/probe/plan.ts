@@ -23,6 +23,8 @@ export interface PlannedWrite {
   modelFields: Map<string, ModelField>;
   /** Properties the write needs (from OpenAPI), sent in every request to it. */
   required: Record<string, unknown>;
+  /** Properties the endpoint is known to accept (the static scan's writable fields, OpenAPI's request body); empty when unknown. */
+  accepts: Set<string>;
 }
 
 export interface Plan {
@@ -32,12 +34,16 @@ export interface Plan {
   deletes: Set<string>;
 }
 
-export function makePlan(scan: ScanResult | undefined, openapi: OpenApiFacts | undefined, paths: string[]): Plan {
+/**
+ * The plan. `--path` write endpoints limit the run to what they name (matched byte-exact to the known rules, or
+ * added when nothing else describes them); `--path` reads and deletes add to the inventory; `bodies` seed controls.
+ */
+export function makePlan(scan: ScanResult | undefined, openapi: OpenApiFacts | undefined, paths: string[], bodies: Record<string, Record<string, unknown>> = {}): Plan {
   const plan: Plan = { writes: [], reads: new Set(), deletes: new Set() };
   const writeFor = (method: string, route: string): PlannedWrite => {
     let write = plan.writes.find((w) => w.method === method && w.route === route);
     if (!write) {
-      write = { method, route, candidates: [], staticEvidence: false, findings: [], modelFields: new Map(), required: {} };
+      write = { method, route, candidates: [], staticEvidence: false, findings: [], modelFields: new Map(), required: {}, accepts: new Set() };
       plan.writes.push(write);
     }
     return write;
@@ -55,6 +61,7 @@ export function makePlan(scan: ScanResult | undefined, openapi: OpenApiFacts | u
         write.findings.push(index);
         for (const field of model?.fields ?? []) write.modelFields.set(field.name, field);
         for (const field of finding.fields) addCandidate(write, { field, source: 'static', rule: finding.rule });
+        for (const field of finding.writable) write.accepts.add(field);
       }
     });
     for (const route of scan.routes) {
@@ -72,16 +79,25 @@ export function makePlan(scan: ScanResult | undefined, openapi: OpenApiFacts | u
     for (const described of openapi.writes) {
       const write = writeFor(described.method, described.route);
       write.required = { ...described.required, ...write.required };
+      described.accepts.forEach((field) => write.accepts.add(field));
       for (const field of described.candidates) addCandidate(write, { field, source: 'openapi' });
     }
   }
+  const named = new Set<PlannedWrite>();
   for (const text of paths) {
     const endpoint = parseEndpoint(text);
     if (!endpoint) throw new UsageError(`--path wants "METHOD /path", got: ${text}`);
     if (endpoint.method === 'GET') plan.reads.add(endpoint.route);
     else if (endpoint.method === 'DELETE') plan.deletes.add(endpoint.route);
-    else if (isWrite(endpoint.method)) writeFor(endpoint.method, endpoint.route);
+    else if (isWrite(endpoint.method)) named.add(writeFor(endpoint.method, endpoint.route));
     else throw new UsageError(`--path method must be GET, POST, PUT, PATCH or DELETE, got: ${endpoint.method}`);
+  }
+  if (named.size > 0) plan.writes = plan.writes.filter((w) => named.has(w));
+  for (const [text, body] of Object.entries(bodies)) {
+    const endpoint = parseEndpoint(text);
+    const write = endpoint && plan.writes.find((w) => w.method === endpoint.method && w.route === endpoint.route);
+    if (!write) throw new UsageError(`--body names no planned write endpoint: ${text}`);
+    write.required = { ...write.required, ...body };
   }
   return plan;
 }

@@ -1,5 +1,4 @@
-// Reading JSON answers: the object a response is about (top level, wrapped, or in a list by id), its id, and any
-// credential it issued.
+// Reading JSON answers: the object a response is about (top level, wrapped, or in a list by id), and its id.
 import { sameValue } from './values.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -33,13 +32,4 @@ export function idOf(record: JsonObject | undefined): unknown {
   if (!record) return undefined;
   const key = Object.keys(record).find((k) => k === 'id' || k === 'uuid' || k === '_id');
   return key === undefined ? undefined : record[key];
-}
-
-const CREDENTIAL = /^(key|api_?key|apiKey|token|access_token|accessToken|secret|client_secret)$/;
-
-/** A credential a create answer issued (a fresh key or token), if any. */
-export function credentialOf(record: JsonObject | undefined, own: string): string | undefined {
-  if (!record) return undefined;
-  const value = Object.entries(record).find(([k, v]) => CREDENTIAL.test(k) && typeof v === 'string' && v.length >= 8 && v !== own)?.[1];
-  return value as string | undefined;
 }

@@ -16,16 +16,27 @@ export function renderProbeText(report: ProbeReport): string {
     }
     return `${lines.join('\n')}\n`;
   }
-  lines.push(`Probed ${report.target} with ${report.requests} requests.`);
-  for (const f of report.findings) {
-    lines.push('', `${f.status.toUpperCase()}  ${f.method} ${f.path}  ${f.fields.join(', ')}  [${f.rule}]${f.status === 'confirmed' ? (f.restored ? '  restored' : '  NOT RESTORED') : ''}`);
-    for (const e of f.evidence) lines.push(`  ${describeEvidence(e)}`);
+  if (report.undo) {
+    lines.push(`Undo from ${report.undo.file} against ${report.target}: ${report.undo.restored} of ${report.undo.open} open change(s) put back, with ${report.requests} requests.`);
+  } else lines.push(`Probed ${report.target} with ${report.requests} requests.`);
+  // One block per endpoint, in plan order, headed by its one outcome; every verdict's evidence under it.
+  for (const o of report.outcomes ?? []) {
+    const mine = report.findings.filter((f) => f.method === o.method && f.route === o.route);
+    const head = mine[0];
+    if (!head) {
+      const tried = report.probed.find((p) => p.method === o.method && p.path === o.path);
+      lines.push('', o.outcome === 'nothing stored' && tried ? `nothing stored  ${o.method} ${o.path}  tried ${tried.fields.join(', ')}` : `${o.outcome}  ${o.method} ${o.path}  ${o.detail}`);
+      continue;
+    }
+    lines.push('', `${head.status.toUpperCase()}  ${head.method} ${head.path}  ${head.fields.join(', ')}  [${head.rule}]${head.status === 'confirmed' ? (head.restored ? '  restored' : '  NOT RESTORED') : ''}`);
+    for (const f of mine) {
+      for (const e of f.evidence) lines.push(`  ${f === head ? '' : `${f.status}: `}${describeEvidence(e)}`);
+    }
   }
-  const unconfirmed = report.probed.filter((p) => !report.findings.some((f) => f.method === p.method && f.path === p.path));
-  for (const p of unconfirmed) lines.push('', `nothing stored  ${p.method} ${p.path}  tried ${p.fields.join(', ')}`);
-  if (report.skipped.length > 0) {
+  const fieldSkips = report.skipped.filter((s) => !(report.outcomes ?? []).some((o) => o.method === s.method && o.route === s.route && o.detail === s.reason));
+  if (fieldSkips.length > 0) {
     lines.push('', 'Not probed:');
-    for (const s of report.skipped) lines.push(`  ${s.method} ${s.route}  ${s.reason}`);
+    for (const s of fieldSkips) lines.push(`  ${s.method} ${s.route}  ${s.reason}`);
   }
   if (report.residue.length > 0) {
     lines.push('', 'NOT RESTORED: the probe changed these and could not put them back:');
@@ -36,6 +47,9 @@ export function renderProbeText(report: ProbeReport): string {
     for (const e of report.errors) lines.push(`  ${e}`);
   }
   const confirmed = report.findings.filter((f) => f.status === 'confirmed').flatMap((f) => f.fields).length;
-  lines.push('', confirmed > 0 ? `${confirmed} field(s) confirmed writable.${report.residue.length === 0 ? ' Everything the probe changed was put back.' : ''}` : 'Nothing confirmed.');
+  const verdict = report.undo ? '' : confirmed > 0 ? `${confirmed} field(s) confirmed writable. ` : 'Nothing confirmed. ';
+  lines.push('', report.residue.length === 0
+    ? `${verdict}Everything the probe changed was put back.`
+    : `${verdict}NOT RESTORED: ${report.residue.length} change(s) left (listed above)${report.journal ? `; journal ${report.journal}: massassign probe ${report.target} --undo ${report.journal}` : ''}.`);
   return `${lines.join('\n')}\n`;
 }

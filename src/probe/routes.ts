@@ -1,9 +1,8 @@
 // URL rules as the probe handles them: Flask `<int:id>` and OpenAPI `{id}` both become `{id}`, then get filled in.
 
-/** The canonical form of a route: `{name}` parameters, no trailing slash. */
+/** The canonical form of a route: `{name}` parameters; every other byte as written (a trailing slash is kept). */
 export function canonicalRoute(rule: string): string {
-  const path = rule.replace(/<(?:[^:>]+:)?([^>]+)>/g, '{$1}');
-  return path.length > 1 ? path.replace(/\/$/, '') : path;
+  return rule.replace(/<(?:[^:>]+:)?([^>]+)>/g, '{$1}');
 }
 
 export function routeParams(route: string): string[] {
@@ -23,8 +22,9 @@ export function collectionBefore(route: string): string {
 
 /** The item route under a collection among known routes: `/keys` → `/keys/{key_id}`. */
 export function itemRouteOf(collection: string, known: Iterable<string>): string | undefined {
+  const prefix = collection.endsWith('/') ? collection : `${collection}/`;
   for (const route of known) {
-    if (route.startsWith(`${collection}/{`) && route.indexOf('/', collection.length + 1) === -1) return route;
+    if (route.startsWith(`${prefix}{`) && !route.slice(prefix.length).replace(/\/$/, '').includes('/')) return route;
   }
   return undefined;
 }

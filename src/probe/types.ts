@@ -28,8 +28,20 @@ export interface ProbeOptions {
   rate?: number;
   /** Also probe foreign keys and timestamps of objects the probe did not create. */
   aggressive?: boolean;
-  /** Per-request timeout in milliseconds. Default 10000. */
+  /** Per-request timeout (connect, headers and whole body) in milliseconds. Default 10000. */
   timeoutMs?: number;
+  /** Wall-clock limit for the whole run in milliseconds; undoing what was sent still happens after it. Default 600000. */
+  runTimeoutMs?: number;
+  /** Extra headers sent with every request that carries the user's credentials (`--header`, `--cookie`); redacted. */
+  headers?: Record<string, string>;
+  /** A shell command whose standard output is the credential (`--auth-command`), rerun once on a 401 mid-run. */
+  authCommand?: string;
+  /** Where the write-ahead journal goes. Default `.massassign/probe-<time>-<marker>.jsonl`. */
+  journal?: string;
+  /** Replay the open entries of this journal instead of probing (`probe --undo FILE`). */
+  undo?: string;
+  /** Seed bodies, `METHOD /path` to a JSON object, merged into the control body of that write. */
+  bodies?: Record<string, Record<string, unknown>>;
 }
 
 /** What happened to one property: persisted, only echoed, refused, dropped, or left alone. */
@@ -102,6 +114,12 @@ export interface ProbeReport {
   skipped: Skipped[];
   requests: number;
   errors: string[];
+  /** One line per planned write endpoint: what became of it (added in version 1.1). */
+  outcomes?: Outcome[];
+  /** With `--undo`: how many journal entries were open, and how many of them are now put back. */
+  undo?: { file: string; open: number; restored: number };
+  /** The write-ahead journal this run kept; `probe --undo <file>` replays what is left open. */
+  journal?: string;
   /** Only in a dry run: what would be sent. */
   plan?: PlanSummary[];
 }
@@ -112,4 +130,13 @@ export interface PlanSummary {
   reread: string;
   candidates: string[];
   note: string;
+}
+
+/** What became of one write endpoint: every planned endpoint has exactly one. */
+export interface Outcome {
+  method: string;
+  route: string;
+  path: string;
+  outcome: 'confirmed' | 'reflected' | 'suspected' | 'nothing stored' | 'not probed' | 'not reached';
+  detail: string;
 }

@@ -10,6 +10,7 @@ export function probeValue(field: string, current: unknown, marker: string): unk
     if (/s$/.test(field) && current === undefined) return ['admin'];
     return current === 'admin' ? 'superuser' : 'admin';
   }
+  if (typeof current === 'string' && /^\d{4}-\d\d-\d\d/.test(current)) return otherDate(current);
   if (typeof current === 'string') return marker;
   if (/^(is|has|can)_|^(is|has|can)[A-Z]|admin|staff|superuser|verified|approved|debug|enabled|trusted/i.test(field)) return true;
   if (/limit|credit|balance|quota|count|_id$|Id$/i.test(field)) return 987_654;
@@ -22,4 +23,10 @@ export function sameValue(a: unknown, b: unknown): boolean {
   const scalar = (v: unknown) => (typeof v === 'boolean' ? String(Number(v)) : typeof v === 'number' || typeof v === 'string' ? String(v) : undefined);
   const x = scalar(a);
   return x !== undefined && x === scalar(b);
+}
+
+/** A date or date-time in the same format as `current`, on another day (1999-12-31, or 2000-01-01 when it is that). */
+function otherDate(current: string): string {
+  const day = current.startsWith('1999-12-31') ? '2000-01-01' : '1999-12-31';
+  return `${day}${current.slice(10)}`;
 }
