@@ -59,10 +59,11 @@ export interface Analysis {
 }
 
 /**
- * Categories a constructor keyword taken from the request is reported for. Not credentials (a caller
- * sets their own password) and not foreign keys by themselves (a comment names its post).
+ * Kinds of field a constructor keyword taken from the request is reported for. Not credentials (a caller
+ * sets their own password), not references by themselves (a comment names its post, a player picks a
+ * bracket) and not dates (a caller schedules a task).
  */
-const EXPLICIT_CATEGORIES = new Set<string>(['privilege', 'ownership', 'limit', 'server-state']);
+const EXPLICIT_KINDS = new Set<string>(['privilege', 'ownership', 'money', 'limit', 'state', 'reputation']);
 
 /** Decorators of libraries that hand a view the request's keys (webargs, flask-smorest, flask-pydantic, APIFairy). */
 const LIBRARY_INJECTORS = ['use_args', 'use_kwargs', 'arguments', 'validate', 'body'];
@@ -248,7 +249,7 @@ function toHit(record: SinkRecord & { related?: TraceStep[] }, endpoint: Endpoin
   let allowlistedOnly: boolean | undefined;
   if (record.kind === 'field-value') {
     // a privilege field anywhere; any sensitive field of the model when a constructor keyword names it
-    const explicit = record.at !== undefined && model?.fields.some((f) => f.name === record.field) === true && EXPLICIT_CATEGORIES.has(sensitivity.classify(record.field!) ?? '');
+    const explicit = record.at !== undefined && model?.fields.some((f) => f.name === record.field) === true && EXPLICIT_KINDS.has(sensitivity.kindOf(record.field!) ?? '');
     if (record.fact.k !== 'value' || !record.field || !(explicit || sensitivity.isPrivilege(record.field)) || record.fact.check === 'held') return undefined;
     kind = 'privilege-value';
     keys = only([record.field]);
