@@ -389,9 +389,13 @@ export class Frame {
     for (const item of items) this.assign(item, value.filter((f) => f.k !== 'items'), stmt);
   }
 
-  /** `d[k] = v` on a local mapping: the mapping gains the caller-chosen key or the constant key with a caller value. */
+  /**
+   * `d[k] = v` on a local mapping: the mapping gains the caller-chosen key or the constant key with a caller
+   * value; a constant key given a server value is no longer the caller's (as with `del d[k]`).
+   */
   private mutateAddEntry(target: Expr, key: Value, value: Value, stmt: Span): void {
     if (target.t !== 'name') return;
+    if (taints(value).length === 0) this.mutateRemoveKey(target, key, stmt);
     const added = dictEntry(key, value, this.step(stmt));
     if (added.length > 0) this.env.set(target.id, union(this.lookup(target.id), added));
     const name = constantStrings(key);

@@ -52,16 +52,25 @@ function insideLoopOver(key: string, source: string, lineStart: number, indent: 
 
 /**
  * Keys the function itself sets on the mapping before the sink (`req["author_id"] = session["id"]`), with the
- * value written: the fix keeps them, as server values, rather than dropping what the server chose.
+ * value written: the fix keeps them, as server values, rather than dropping what the server chose. Only a key
+ * set at the sink's own indentation (on every path to it) from a value that reads neither the mapping nor the
+ * request counts: a branch's key or a caller's value under a server name is the allowlist's to drop.
  */
 function serverSetKeys(source: string, sinkStart: number, mapping: string): [string, string][] {
   if (!/^[A-Za-z_]\w*$/.test(mapping)) return [];
   const functionText = source.slice(source.lastIndexOf('def ', sinkStart), sinkStart);
-  const pattern = new RegExp(`^[ \\t]*${mapping}\\[\\s*(["'])(\\w+)\\1\\s*\\]\\s*=\\s*(.+?)\\s*$`, 'gm');
+  const sinkIndent = /^[ \t]*/.exec(source.slice(source.lastIndexOf('\n', sinkStart - 1) + 1))![0];
+  const pattern = new RegExp(`^([ \\t]*)${mapping}\\[\\s*(["'])(\\w+)\\2\\s*\\]\\s*=\\s*(.+?)\\s*$`, 'gm');
+  const readsCaller = new RegExp(`\\b(${mapping}|request)\\b`);
   const keys = new Map<string, string>();
   for (const match of functionText.matchAll(pattern)) {
+    const [, indent, , key, value] = match as unknown as [string, string, string, string, string];
+    if (indent !== sinkIndent || readsCaller.test(value)) {
+      keys.delete(key);
+      continue;
+    }
     // a simple server value is repeated as is; anything else is read back from the mapping
-    keys.set(match[2]!, /^[\w.]+(\[\s*(["'])\w+\2\s*\])?$/.test(match[3]!) ? match[3]! : `${mapping}[${JSON.stringify(match[2])}]`);
+    keys.set(key, /^[\w.]+(\[\s*(["'])\w+\2\s*\])?$/.test(value) ? value : `${mapping}[${JSON.stringify(key)}]`);
   }
   return [...keys];
 }
