@@ -33,8 +33,16 @@ const sample: ScanResult = {
   }],
   errors: [{ path: 'broken.py', message: 'invalid syntax' }],
   stats: { files: 3, bytes: 4096, seconds: 0.2 },
-  routes: [],
-  models: [],
+  routes: [{
+    methods: ['POST'], rule: '/config', handler: 'app.update_config',
+    auth: { kind: 'api_key', via: 'header X-API-Key' },
+    location: { path: 'app.py', line: 38, column: 1, endLine: 38, endColumn: 18 },
+  }],
+  models: [{
+    name: 'ServiceConfig', qualifiedName: 'app.ServiceConfig', kind: 'sqlalchemy',
+    location: { path: 'app.py', line: 12, column: 1, endLine: 18, endColumn: 40 },
+    fields: [{ name: 'id', primaryKey: true, sensitive: 'ownership' }, { name: 'account_id', sensitive: 'ownership', foreignKey: 'account.id' }],
+  }],
 };
 
 /** Every `a.b[].c` key path of a JSON value, arrays read through their first element. */
@@ -56,7 +64,7 @@ test('the example in docs/output.md has exactly the shape the reporter writes, o
   const block = /```json\n([\s\S]*?)```/.exec(outputDoc);
   assert.ok(block, 'docs/output.md has a JSON example');
   const documented = keyPaths(JSON.parse(block[1]!)).sort();
-  const optional = ['.errors[]', '.findings[].probe', '.findings[].fix', '.findings[].confidence', '.findings[].fieldReasons', '.findings[].related'];
+  const optional = ['.errors[]', '.findings[].probe', '.findings[].fix', '.findings[].confidence', '.findings[].fieldReasons', '.findings[].related', '.routes[].auth.adminOnly', '.models[].fields[].contract'];
   const written = keyPaths(JSON.parse(renderJson(sample, { color: false })))
     .filter((path) => !optional.some((prefix) => path.startsWith(prefix)))
     .sort();

@@ -27,5 +27,6 @@ export function renderJson(result: ScanResult): string {
     fingerprint: f.fingerprint,
     ...(f.probe ? { probe: f.probe } : {}), // only after `scan --probe` (docs/probe.md)
   }));
-  return `${JSON.stringify({ version: 1, findings, errors: result.errors, stats: result.stats }, null, 2)}\n`;
+  // the endpoints found and the model catalogue, each field with what the application's code says of it
+  return `${JSON.stringify({ version: 1, findings, errors: result.errors, stats: result.stats, routes: result.routes, models: result.models }, null, 2)}\n`;
 }
