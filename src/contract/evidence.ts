@@ -4,7 +4,7 @@ import type { Expr, FunctionDef, ModuleIR, Stmt } from '../python/ir.js';
 import { positionOf } from '../python/positions.js';
 import { childBodies, type ClassInfo, type ProjectIndex } from '../semantic/project.js';
 import { Origins, ORIGIN_WORDS, returnsPrincipal, SERVER_ORIGINS, WEAK_ORIGINS, type Origin } from './origin.js';
-import { forEachExpr } from './walk.js';
+import { forEachExpr } from '../python/walk.js';
 
 export type EvidenceKind = 'assigned' | 'scoped' | 'schema' | 'list' | 'openapi';
 

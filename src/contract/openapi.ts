@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import type { Expr, ModuleIR, Stmt } from '../python/ir.js';
 import { positionOf } from '../python/positions.js';
 import { childBodies } from '../semantic/project.js';
-import { forEachExpr } from './walk.js';
+import { forEachExpr } from '../python/walk.js';
 
 export interface ReadOnlyProperty {
   schema: string;

@@ -3,12 +3,17 @@
 import { refs, type Value } from '../../dataflow/facts.js';
 import type { Engine } from '../../dataflow/engine.js';
 import type { Expr, ModuleIR, Stmt } from '../../python/ir.js';
+import { forEachExpr, walkExpr } from '../../python/walk.js';
+
 import type { AuthInfo } from '../../result.js';
 import { childBodies, type ClassInfo, type FunctionInfo } from '../../semantic/project.js';
 import { classBases } from '../../dataflow/classes.js';
 import { classAssignment, externalPaths, tagged } from '../access.js';
 import { APP, BLUEPRINT, HTTP_AUTH, within, type BlueprintData } from './app.js';
 import { forEachCall, type DiscoveredRoute } from './routes.js';
+
+/** Expression walks here enter nested functions: a decorator's check sits in its wrapper. */
+const NESTED = { nestedFunctions: true };
 
 const KEY_NAME = /key|token/i;
 const CONFIGURED = 'configured decorator';
@@ -140,22 +145,23 @@ export class AuthResolver {
     this.cache.set(fn.qname, null);
     const source = fn.module.source.slice(fn.def.s, fn.def.e);
     let found: AuthInfo | undefined;
-    visitExprs(fn.def.body, (e) => {
+    // a decorator's wrapper reads the key inside its nested function
+    forEachExpr(fn.def.body, (e) => {
       if (found?.kind === 'api_key') return;
       const read = credentialRead(e, source, fn.def.s);
       if (read) found = classify(read, source, () => refusesOn(fn, e)) ?? found;
-    });
+    }, NESTED);
     if (!found && /\bin\s+session\b|\bsession\s*(\[|\.get\()/.test(source)) found = { kind: 'other', via: 'session' };
     if (!found && /\bjwt\.decode\(|verify_jwt_in_request\(/.test(source)) found = { kind: 'other', via: 'JWT' };
     if (!found && /request\.authorization\b/.test(source)) found = { kind: 'other', via: 'HTTP basic auth' };
     if (!found && depth < 2) {
-      visitExprs(fn.def.body, (e) => {
+      forEachExpr(fn.def.body, (e) => {
         if (found || e.t !== 'call') return;
         for (const r of refs(this.engine.evaluateInModule(fn.module.name, e.fn))) {
           const callee = r.type === 'function' ? this.engine.project.functions.get(r.fn) : undefined;
           if (callee && callee !== fn) found = this.functionAuth(callee, depth + 1) ?? found;
         }
-      });
+      }, NESTED);
     }
     this.cache.set(fn.qname, found ?? null);
     return found;
@@ -289,7 +295,7 @@ function exemptions(fn: FunctionInfo): Set<string> {
   const out = new Set<string>();
   for (const stmt of fn.def.body) {
     if (stmt.t !== 'if' || !stmt.body.some((s) => s.t === 'return')) continue;
-    visitExprs([{ ...stmt, t: 'expr', value: stmt.test }], (e) => {
+    walkExpr(stmt.test, (e) => {
       if (e.t !== 'cmp') return;
       const subject = fn.module.source.slice(e.left.s, e.left.e);
       if (!/request\.(path|endpoint|url_rule)/.test(subject)) return;
@@ -298,44 +304,4 @@ function exemptions(fn: FunctionInfo): Set<string> {
     });
   }
   return out;
-}
-
-/** Visits every expression in statements, nested functions included. */
-function visitExprs(body: Stmt[], visit: (e: Expr) => void): void {
-  const expr = (e: Expr | undefined): void => {
-    if (!e) return;
-    visit(e);
-    switch (e.t) {
-      case 'attr': return expr(e.obj);
-      case 'call': expr(e.fn); for (const a of e.args) expr(a.value); return;
-      case 'sub': expr(e.obj); expr(e.index); return;
-      case 'dict': for (const en of e.entries) { if ('spread' in en) expr(en.spread); else { expr(en.key); expr(en.value); } } return;
-      case 'seq': for (const i of e.items) expr(i); return;
-      case 'star': return expr(e.value);
-      case 'comp': for (const f of e.fors) { expr(f.iter); for (const t of f.ifs) expr(t); } expr(e.elt); expr(e.value); return;
-      case 'cmp': case 'bool': case 'intersect': expr(e.left); expr(e.right); return;
-      case 'not': return expr(e.value);
-      case 'ternary': expr(e.test); expr(e.then); expr(e.else); return;
-      case 'walrus': return expr(e.value);
-      case 'lambda': return expr(e.body);
-      case 'other': for (const p of e.parts) expr(p); return;
-      default: return;
-    }
-  };
-  for (const stmt of body) {
-    switch (stmt.t) {
-      case 'assign': for (const t of stmt.targets) expr(t); expr(stmt.value); break;
-      case 'augassign': expr(stmt.target); expr(stmt.value); break;
-      case 'expr': expr(stmt.value); break;
-      case 'if': case 'while': expr(stmt.test); break;
-      case 'for': expr(stmt.iter); break;
-      case 'with': for (const i of stmt.items) expr(i.value); break;
-      case 'match': expr(stmt.subject); break;
-      case 'return': case 'raise': expr(stmt.value); break;
-      case 'del': for (const t of stmt.targets) expr(t); break;
-      case 'def': visitExprs(stmt.fn.body, visit); for (const d of stmt.fn.decorators) expr(d); break;
-      default: break;
-    }
-    for (const child of childBodies(stmt)) visitExprs(child, visit);
-  }
 }

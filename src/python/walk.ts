@@ -1,11 +1,21 @@
-// Visits every expression of a statement list (not entering nested function or class bodies), with the statement holding it.
-import type { Expr, Stmt } from '../python/ir.js';
+// Visits every expression of a statement list, with the statement holding it: syntax only, no meaning.
+// Nested function bodies (and their decorators) are entered only when asked; class bodies never.
+import type { Expr, Stmt } from './ir.js';
 import { childBodies } from '../semantic/project.js';
 
-export function forEachExpr(body: Stmt[], visit: (expr: Expr, stmt: Stmt) => void): void {
+export interface WalkOptions {
+  /** Also visit the decorators and bodies of functions defined inside (a decorator's wrapper). */
+  nestedFunctions?: boolean;
+}
+
+export function forEachExpr(body: Stmt[], visit: (expr: Expr, stmt: Stmt) => void, options: WalkOptions = {}): void {
   for (const stmt of body) {
     for (const expr of stmtExprs(stmt)) walkExpr(expr, (e) => visit(e, stmt));
-    for (const child of childBodies(stmt)) forEachExpr(child, visit);
+    if (stmt.t === 'def' && options.nestedFunctions) {
+      for (const decorator of stmt.fn.decorators) walkExpr(decorator, (e) => visit(e, stmt));
+      forEachExpr(stmt.fn.body, visit, options);
+    }
+    for (const child of childBodies(stmt)) forEachExpr(child, visit, options);
   }
 }
 
