@@ -16,26 +16,12 @@ import { lowerFile, type LoweredFile } from './workers/lower-file.js';
 import { defaultWorkers, LoweringPool } from './workers/pool.js';
 import { childBodies } from './semantic/project.js';
 import { ModuleResolver } from './semantic/resolve.js';
+import type { Settings } from './config/options.js';
 
-export interface ScanOptions {
+/** What a scan reads: the settings declared in config/options.ts (less the report filters applied after it), and how to run. */
+export interface ScanOptions extends Omit<Settings, 'severity' | 'minConfidence' | 'select' | 'ignore' | 'failOn'> {
   /** Folder or single file to scan. */
   path: string;
-  /** Globs (relative to the root) of files to skip, on top of .gitignore and the built-in skips. */
-  exclude?: string[];
-  /** Globs of files to scan; when given, only matching files are read. */
-  include?: string[];
-  /** Extra field names to treat as sensitive. */
-  sensitive?: string[];
-  /** Field names never to treat as sensitive. */
-  notSensitive?: string[];
-  /** Extra request sources, by qualified name (`myapp.util.payload`): calls return every key the caller sends. */
-  extraSources?: string[];
-  /** Extra key-bounding sanitizers, by qualified name: calls return their argument with no caller keys. */
-  extraSanitizers?: string[];
-  /** Extra sinks, by qualified name: calls copy every key of a mapping argument onto their first argument. */
-  extraSinks?: string[];
-  /** Extra decorators, by qualified name, that authenticate by API key. */
-  apiKeyDecorators?: string[];
   /** Read and write `.massassign_cache/` in the scan root (the CLI's default; off unless asked for here). */
   cache?: boolean;
   /** Threads that parse and lower entry code (default: one per core; 1 keeps it all on this thread). */
@@ -47,7 +33,7 @@ export interface ScanOptions {
 }
 
 /** The options that do not change what a scan finds: everything else is part of the result cache's key. */
-const NOT_RESULT_SETTINGS = new Set(['path', 'cache', 'workers', 'onProgress']);
+const NOT_RESULT_SETTINGS = new Set(['path', 'cache', 'workers', 'onProgress', 'onAnalysisProgress']);
 
 export class ScanPathError extends Error {}
 

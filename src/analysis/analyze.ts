@@ -24,7 +24,7 @@ import { flaskSmorestModel } from '../frameworks/flask-smorest.js';
 import { flaskPydanticModel } from '../frameworks/flask-pydantic.js';
 import { webargsModel } from '../frameworks/webargs.js';
 import { apifairyModel } from '../frameworks/apifairy.js';
-import { rowsModel, sourceNames, type ModelRow } from '../frameworks/rows.js';
+import { rowsModel, sourceNames } from '../frameworks/rows.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
 import type { Expr, ModuleIR } from '../python/ir.js';
@@ -36,16 +36,10 @@ import type { SinkHit, SinkKind } from './hits.js';
 import { ModelCatalog } from './models.js';
 import { Sensitivity } from './sensitivity.js';
 import { inferContract, type Contract } from '../contract/index.js';
+import type { Settings } from '../config/options.js';
 
-export interface AnalysisOptions {
-  sensitive?: readonly string[];
-  notSensitive?: readonly string[];
-  extraSources?: readonly string[];
-  extraSanitizers?: readonly string[];
-  extraSinks?: readonly string[];
-  apiKeyDecorators?: readonly string[];
-  /** The user's library rows (`[[tool.massassign.models]]`), read like the built-in ones. */
-  models?: readonly ModelRow[];
+/** The scan settings the analysis itself reads (declared once, in config/options.ts), and what it reports to. */
+export interface AnalysisOptions extends Pick<Settings, 'sensitive' | 'notSensitive' | 'extraSources' | 'extraSanitizers' | 'extraSinks' | 'apiKeyDecorators' | 'models'> {
   /** The scanned folder or file (ScanOptions.path), for the non-Python files a library reads (connexion specs). */
   path?: string;
   /** Called as functions are analysed, for a progress bar. */
