@@ -115,19 +115,24 @@ async function runRedacted(options: ProbeOptions, redactor: Redactor, callers: R
   const journal = new Journal(journalFile, { target: targetText }, (line) => callers.values(line));
   const session = new Session(client, plan, options.aggressive ?? false, marker, journal, redactor);
   const results: EndpointResult[] = plan.writes.map((write) => ({ write, path: write.route, evidence: [] }));
-  const errors: string[] = [];
-  let unreachable = false;
-  try {
+  const { errors, unreachable } = await untilAborted(client, async () => {
     for (const result of results) await probeEndpoint(session, result);
+  });
+  const report = { ...buildReport(targetText, results, session.residue, client.requests, errors), ...(journal.written ? { journal: journalFile } : {}) };
+  return { report: finish(report), plan, results, scanResult, unreachable };
+}
+
+/** Runs the requests until done or a ProbeAbort stops the run (said as an error), then closes the client. */
+async function untilAborted(client: ProbeClient, requests: () => Promise<void>): Promise<{ errors: string[]; unreachable: boolean }> {
+  try {
+    await requests();
+    return { errors: [], unreachable: false };
   } catch (error) {
     if (!(error instanceof ProbeAbort)) throw error;
-    errors.push(error.message);
-    unreachable = error.unreachable;
+    return { errors: [error.message], unreachable: error.unreachable };
   } finally {
     await client.close();
   }
-  const report = { ...buildReport(targetText, results, session.residue, client.requests, errors), ...(journal.written ? { journal: journalFile } : {}) };
-  return { report: finish(report), plan, results, scanResult, unreachable };
 }
 
 /** `probe --undo FILE`: every open journal entry, newest first, put back or deleted (when proven the probe's). */
@@ -143,17 +148,9 @@ async function runUndo(file: string, client: ProbeClient, targetText: string, ma
   const session = new Session(client, plan, false, marker, new Journal(file, { target: targetText }, (line) => callers.values(line), true), redactor);
   const open = journal.entries.filter((e) => !e.settled || e.settled === 'residue').reverse();
   let restored = 0;
-  const errors: string[] = [];
-  let unreachable = false;
-  try {
+  const { errors, unreachable } = await untilAborted(client, async () => {
     for (const entry of open) if ((await session.undo(entry)).restored) restored++;
-  } catch (error) {
-    if (!(error instanceof ProbeAbort)) throw error;
-    errors.push(error.message);
-    unreachable = error.unreachable;
-  } finally {
-    await client.close();
-  }
+  });
   const report = { ...buildReport(targetText, [], session.residue, client.requests, errors), undo: { file, open: open.length, restored } };
   return { report: finish(report), plan, results: [], unreachable };
 }
