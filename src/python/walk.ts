@@ -9,13 +9,21 @@ export interface WalkOptions {
 }
 
 export function forEachExpr(body: Stmt[], visit: (expr: Expr, stmt: Stmt) => void, options: WalkOptions = {}): void {
-  for (const stmt of body) {
-    for (const expr of stmtExprs(stmt)) walkExpr(expr, (e) => visit(e, stmt));
-    if (stmt.t === 'def' && options.nestedFunctions) {
-      for (const decorator of stmt.fn.decorators) walkExpr(decorator, (e) => visit(e, stmt));
-      forEachExpr(stmt.fn.body, visit, options);
+  // an explicit stack of (statement list, next index), so a chain of thousands of `elif`s is no deeper than one
+  const pending: [Stmt[], number][] = [[body, 0]];
+  while (pending.length > 0) {
+    const top = pending[pending.length - 1]!;
+    const stmt = top[0][top[1]++];
+    if (!stmt) {
+      pending.pop();
+      continue;
     }
-    for (const child of childBodies(stmt)) forEachExpr(child, visit, options);
+    for (const expr of stmtExprs(stmt)) walkExpr(expr, (e) => visit(e, stmt));
+    const nested = stmt.t === 'def' && options.nestedFunctions;
+    if (nested) for (const decorator of stmt.fn.decorators) walkExpr(decorator, (e) => visit(e, stmt));
+    const inner = nested ? [stmt.fn.body, ...childBodies(stmt)] : childBodies(stmt);
+    // visited before the statements after this one, first body first
+    for (let i = inner.length - 1; i >= 0; i--) pending.push([inner[i]!, 0]);
   }
 }
 
