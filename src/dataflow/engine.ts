@@ -24,6 +24,8 @@ interface Computation {
 
 export class Engine {
   private readonly summaries = new Map<string, Summary>();
+  /** The functions whose current summary calls each function: marked incomplete when its summary changes. */
+  private readonly callers = new Map<string, Set<string>>();
   /** Summaries computed against a placeholder: recomputed by settle() until nothing changes. */
   private readonly incomplete = new Set<string>();
   private readonly computing: Computation[] = [];
@@ -85,7 +87,7 @@ export class Engine {
       const hits = withOverwrites(frame.hits, fn.module.path, frame.overwrites);
       const summary: Summary = { returns: frame.returned, sinks: distinctSinks(frame.sinks), hits, callees: frame.callees };
       if (this.hasNestedFunctions(fn)) this.functionEnvs.set(fn.qname, frame.env);
-      this.summaries.set(fn.qname, summary);
+      this.setSummary(fn.qname, summary);
       if (computation.incomplete) this.incomplete.add(fn.qname);
       else this.incomplete.delete(fn.qname);
       return summary;
@@ -138,8 +140,18 @@ export class Engine {
     const after = this.compute(fn);
     if (before && summaryId(before) === summaryId(after)) return after;
     this.changedInRound = true;
-    for (const [caller, summary] of this.summaries) if (summary.callees.has(fn.qname) && caller !== fn.qname) this.incomplete.add(caller);
+    for (const caller of this.callers.get(fn.qname) ?? []) if (caller !== fn.qname) this.incomplete.add(caller);
     return after;
+  }
+
+  private setSummary(qname: string, summary: Summary): void {
+    for (const callee of this.summaries.get(qname)?.callees ?? []) this.callers.get(callee)?.delete(qname);
+    for (const callee of summary.callees) {
+      let callers = this.callers.get(callee);
+      if (!callers) this.callers.set(callee, (callers = new Set()));
+      callers.add(qname);
+    }
+    this.summaries.set(qname, summary);
   }
 
   /** Reads an attribute cell; the function reading it is recomputed if the cell changes later. */
@@ -276,8 +288,7 @@ export class Engine {
         const deco = ref.type === 'function' ? this.project.functions.get(ref.fn) : undefined;
         const viewParam = deco?.def.params[0]?.name;
         if (!deco || !viewParam) continue;
-        for (const wrapper of this.project.functions.values()) {
-          if (wrapper.parent !== deco) continue;
+        for (const wrapper of this.project.functionsIn(deco)) {
           // the view's arguments as they are when the wrapper calls it (inside the branch that does)
           const frame = new Frame(this, wrapper.module, wrapper);
           frame.onNamedCall = (callee, args, kwargs) => {

@@ -58,6 +58,31 @@ export const EMPTY: Value = Object.freeze([]) as Value;
 
 export const obj = (ref: ObjectRef): Fact => ({ k: 'object', ref });
 
+/** Steps an outside access path may grow to (`a.b().c` is five). */
+const MAX_OUTSIDE_STEPS = 16;
+
+/**
+ * The outside object one step (`.name`, a call `()` or a subscript `[]`) past `path`. The path stays as it is
+ * once it would name a member a third time, call or subscript twice in a row, or exceed MAX_OUTSIDE_STEPS, so a
+ * loop or recursion through outside objects (`conn = conn.cursor().fetchall()`) reaches a fixpoint.
+ */
+export function outside(path: string, step: string): Fact {
+  const grown = `${path}${step}`;
+  const steps = grown.split(/[.([]/).length - 1;
+  const saturated = step.startsWith('.') ? memberCount(path, step) >= 2 : path.endsWith(step);
+  return obj({ type: 'external', path: saturated || steps > MAX_OUTSIDE_STEPS ? path : grown });
+}
+
+/** How often `.name` occurs in a path as a whole member. */
+function memberCount(path: string, member: string): number {
+  let count = 0;
+  for (let at = path.indexOf(member); at >= 0; at = path.indexOf(member, at + member.length)) {
+    const next = path[at + member.length];
+    if (next === undefined || next === '.' || next === '(' || next === '[') count++;
+  }
+  return count;
+}
+
 export function taints(value: Value): TaintFact[] {
   return value.filter((f): f is TaintFact => f.k !== 'object');
 }
@@ -135,8 +160,17 @@ function originId(origin: Origin): string {
   return 'source' in origin ? `s:${origin.source}` : `p:${origin.param}:${origin.as}`;
 }
 
+/** Facts are never changed once made, so each one's identity is computed once. */
+const factIds = new WeakMap<Fact, string>();
+
 /** Identity of a fact for de-duplication: kind, origin, key set and the object referred to, not the trace. */
 export function factId(f: Fact): string {
+  let id = factIds.get(f);
+  if (id === undefined) factIds.set(f, (id = describeFact(f)));
+  return id;
+}
+
+function describeFact(f: Fact): string {
   if (f.k === 'object') return `o:${refId(f.ref)}`;
   const origin = originId(f.origin);
   if (f.k === 'value') return `v:${origin}:${f.field}:${f.check}`;

@@ -6,7 +6,7 @@ import type { Arg, Expr, ModuleIR, Span, Stmt } from '../python/ir.js';
 import { codeText } from '../python/positions.js';
 import { ANY, intersect, subtract } from './keyset.js';
 import {
-  EMPTY, constantStrings, extend, obj, ofKind, refs, taints, union, withStep,
+  EMPTY, constantStrings, extend, obj, ofKind, outside, refs, taints, union, withStep,
   type Fact, type ObjectRef, type Origin, type Step, type TaintFact, type Value, valueId,
 } from './facts.js';
 import type { AttributeSite, CallSite, SinkReport, SiteContext } from './library.js';
@@ -577,7 +577,7 @@ export class Frame {
     for (const f of base) {
       if (f.k === 'map') out.push(...memberOf(f, field, step));
       else if (f.k === 'value') out.push(f);
-      else if (f.k === 'object' && f.ref.type === 'external') out.push(obj({ type: 'external', path: `${f.ref.path}[]` }));
+      else if (f.k === 'object' && f.ref.type === 'external') out.push(outside(f.ref.path, '[]'));
       else if (f.k === 'object' && f.ref.type === 'instance') out.push(f);
       else if (f.k === 'object' && f.ref.type === 'elements') out.push(...f.ref.of);
     }
@@ -641,7 +641,7 @@ export class Frame {
   private objectAttribute(ref: ObjectRef, name: string, site: AttributeSite): Value {
     switch (ref.type) {
       case 'external':
-        return this.withOutside([obj({ type: 'external', path: `${ref.path}.${name}` })]);
+        return this.withOutside([outside(ref.path, `.${name}`)]);
       case 'module': {
         const module = this.project.module(ref.module);
         const sub = this.project.module(`${ref.module}.${name}`);
@@ -727,7 +727,7 @@ export class Frame {
       if (ref.type === 'function') out.push(this.callFunction(ref.fn, ref.boundSelf, site));
       else if (ref.type === 'class') out.push(this.construct(ref.cls, site));
       else if (ref.type === 'external' && ref.path.startsWith('builtins.')) out.push(this.builtin(ref.path.slice(9), site));
-      else if (ref.type === 'external') out.push([obj({ type: 'external', path: `${ref.path}()` })]);
+      else if (ref.type === 'external') out.push([outside(ref.path, '()')]);
     }
     return union(...out);
   }
@@ -816,7 +816,7 @@ export class Frame {
     for (const base of classBases(owner, this.engine)) {
       for (const ref of refs(base)) {
         if (ref.type === 'class') out.push(obj({ type: 'instance', cls: ref.cls }));
-        else if (ref.type === 'external') out.push(obj({ type: 'external', path: `${ref.path}()` }));
+        else if (ref.type === 'external') out.push(outside(ref.path, '()'));
       }
     }
     return union(out, self.filter((f) => f.k === 'object' && f.ref.type === 'param'));

@@ -31,6 +31,8 @@ export class ProjectIndex {
   readonly classes = new Map<string, ClassInfo>();
   /** Functions and classes defined directly in each module or function body, by their defining statement. */
   readonly definitions = new Map<Stmt, FunctionInfo | ClassInfo>();
+  /** The functions defined in each function's body, by qualified name (a redefinition replaces the first). */
+  private readonly inner = new Map<FunctionInfo, Map<string, FunctionInfo>>();
 
   private readonly loaded = new Set<string>();
   private readonly resolver: ModuleResolver<ModuleIR>;
@@ -80,6 +82,11 @@ export class ProjectIndex {
       : 'method';
     const info: FunctionInfo = { qname, module, def, kind, owner, parent };
     this.functions.set(qname, info);
+    if (parent) {
+      let siblings = this.inner.get(parent);
+      if (!siblings) this.inner.set(parent, (siblings = new Map()));
+      siblings.set(qname, info);
+    }
     if (owner && !owner.methods.has(def.name)) owner.methods.set(def.name, info);
     this.indexBody(module, def.body, qname, undefined, info);
     return info;
@@ -90,6 +97,11 @@ export class ProjectIndex {
     this.classes.set(qname, info);
     this.indexBody(module, def.body, qname, info, parent);
     return info;
+  }
+
+  /** The functions defined directly in a function's body (a decorator's wrapper). */
+  functionsIn(fn: FunctionInfo): Iterable<FunctionInfo> {
+    return this.inner.get(fn)?.values() ?? [];
   }
 
   /** The project module an import names, seen from module `from`; undefined when it is outside the project. */
