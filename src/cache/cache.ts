@@ -1,6 +1,6 @@
 // The on-disk cache, like Ruff's: `.massassign_cache/` in the scan root holds each file's lowered IR by content
-// hash, and each whole scan's result by the hash of every file and every setting that changes results, all under
-// the tool version. Writes go to a temporary name and are renamed into place, so two scans can run at once.
+// hash, each part's result (semantic/partition.ts) by the hash of its files and every setting that changes
+// results, and each whole scan's result likewise, all under the tool version. Writes go to a temporary name and are renamed into place, so two scans can run at once.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,9 @@ import { deserialize, serialize } from 'node:v8';
 import { VERSION } from '../version.js';
 
 export const CACHE_FOLDER = '.massassign_cache';
+
+const KINDS = ['ir', 'part', 'result'] as const;
+type CacheKind = (typeof KINDS)[number];
 
 export class ScanCache {
   private readonly folder: string;
@@ -18,7 +21,7 @@ export class ScanCache {
   }
 
   /** A stored value, or undefined when absent or unreadable (a damaged entry is a miss, never an error). */
-  get<T>(kind: 'ir' | 'result', key: string): T | undefined {
+  get<T>(kind: CacheKind, key: string): T | undefined {
     try {
       return deserialize(readFileSync(join(this.folder, kind, key))) as T;
     } catch {
@@ -27,7 +30,7 @@ export class ScanCache {
   }
 
   /** Stores a value; a cache that cannot be written (read-only checkout) is silently not used. */
-  set(kind: 'ir' | 'result', key: string, value: unknown): void {
+  set(kind: CacheKind, key: string, value: unknown): void {
     try {
       this.prepare();
       const file = join(this.folder, kind, key);
@@ -46,8 +49,7 @@ export class ScanCache {
   private prepare(): void {
     if (this.ready) return;
     const top = join(this.folder, '..');
-    mkdirSync(join(this.folder, 'ir'), { recursive: true });
-    mkdirSync(join(this.folder, 'result'), { recursive: true });
+    for (const kind of KINDS) mkdirSync(join(this.folder, kind), { recursive: true });
     writeFileSync(join(top, '.gitignore'), '# Automatically created by massassign.\n*\n');
     writeFileSync(join(top, 'CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n# massassign cache\n');
     this.ready = true;

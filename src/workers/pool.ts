@@ -1,8 +1,9 @@
 // Parses and lowers files on worker threads (one per core by default), handing back compact IR in input order;
 // with one worker, or little to do, it all happens on this thread. The same answers either way.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { lowerFile, type LoweredFile } from './lower-file.js';
+import { startThread } from './thread.js';
 
 /** Below this much source in one call, handing it to threads costs more than it saves. */
 const PARALLEL_FROM_BYTES = 256 * 1024;
@@ -36,19 +37,8 @@ export class LoweringPool {
     await Promise.all(threads.map((t) => t.terminate()));
   }
 
-  private start(): Worker[] {
-    // The worker runs TypeScript under tsx in development and JavaScript once built.
-    const typescript = import.meta.url.endsWith('.ts');
-    const url = new URL(`./lower-worker${typescript ? '.ts' : '.js'}`, import.meta.url);
-    const limits = { resourceLimits: { stackSizeMb: 1 } };
-    const one = () => typescript
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, ...limits })
-      : new Worker(url, limits);
-    return Array.from({ length: this.workers }, one);
-  }
-
   private async onThreads(sources: string[]): Promise<LoweredFile[]> {
-    this.threads ??= this.start();
+    this.threads ??= Array.from({ length: this.workers }, () => startThread('lower-worker'));
     const batches = batchesOf(sources);
     const out: LoweredFile[] = new Array(sources.length);
     let next = 0;

@@ -1,0 +1,91 @@
+// Splits a scan into parts no analysis crosses: modules joined by their import statements (read from the text,
+// before any parse), by their top-level folder, and a connexion app with every module under its import root. The
+// parts of a folder of several projects are analysed apart: each on its own thread, each cached on its own.
+import { ModuleResolver, type ModuleName } from './resolve.js';
+
+/** `import a.b as c, d` and `from .a import (b, c)`, at a line start (indented too), members across lines. */
+const IMPORT = /^[ \t]*(?:import[ \t]+([\w. \t,]+)|from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[\w. \t,*\\]+))/gm;
+
+/** Whether a module is a connexion app, which reads its handlers by name from a spec (`operationId: api.users.create`), not by import. */
+export const isConnexionApp = (source: string) => /\.add_api\(/.test(source);
+
+export interface PartitionFile extends ModuleName {
+  path: string;
+  source: string;
+}
+
+/** The files in parts, each in path order, the parts in the order of their first path. */
+export function partition<T extends PartitionFile>(files: T[]): T[][] {
+  const resolver = new ModuleResolver(files);
+  const parents = new Map<T, T>(files.map((f) => [f, f]));
+  const find = (f: T): T => {
+    let root = f;
+    while (parents.get(root) !== root) root = parents.get(root)!;
+    for (let at = f; at !== root; ) {
+      const next = parents.get(at)!;
+      parents.set(at, root);
+      at = next;
+    }
+    return root;
+  };
+  const join = (a: T, b: T) => {
+    const x = find(a);
+    const y = find(b);
+    if (x !== y) parents.set(x.path < y.path ? y : x, x.path < y.path ? x : y);
+  };
+
+  const byFolder = new Map<string, T>();
+  const connexionRoots = new Set<string>();
+  for (const file of files) {
+    const folder = file.path.includes('/') ? file.path.slice(0, file.path.indexOf('/')) : '';
+    const first = byFolder.get(folder);
+    if (first) join(first, file);
+    else byFolder.set(folder, file);
+    for (const target of importedBy(file, resolver)) join(file, target);
+    if (isConnexionApp(file.source)) connexionRoots.add(resolver.importRootOf(file));
+  }
+  const byImportRoot = new Map<string, T>();
+  for (const file of files) {
+    const root = resolver.importRootOf(file);
+    if (!connexionRoots.has(root)) continue;
+    const first = byImportRoot.get(root);
+    if (first) join(first, file);
+    else byImportRoot.set(root, file);
+  }
+
+  const parts = new Map<T, T[]>();
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const root = find(file);
+    const part = parts.get(root);
+    if (part) part.push(file);
+    else parts.set(root, [file]);
+  }
+  return [...parts.values()];
+}
+
+/** The project modules a file's import statements name, and the submodules its `from` imports name. */
+function importedBy<T extends PartitionFile>(file: T, resolver: ModuleResolver<T>): T[] {
+  const out: T[] = [];
+  for (const match of file.source.matchAll(IMPORT)) {
+    if (match[1] !== undefined) {
+      for (const name of names(match[1])) {
+        const target = resolver.resolve(file, name);
+        if (target) out.push(target);
+      }
+      continue;
+    }
+    const from = match[2]!;
+    const target = resolver.resolve(file, from);
+    if (target) out.push(target);
+    for (const member of names(match[3]!)) {
+      const sub = target ? resolver.get(`${target.name}.${member}`) : resolver.resolve(file, `${from}${from.endsWith('.') ? '' : '.'}${member}`);
+      if (sub) out.push(sub);
+    }
+  }
+  return out;
+}
+
+/** The dotted names of an import list, without `as` aliases, parentheses, comments or continuations. */
+function names(list: string): string[] {
+  return list.replace(/#[^\n]*/g, '').replace(/[()\\]/g, ' ').split(',').map((item) => item.trim().split(/\s+/)[0]!).filter((name) => /^[\w.]+$/.test(name));
+}
