@@ -1,5 +1,5 @@
 // Splits a scan into parts no analysis crosses: modules joined by their import statements (read from the text,
-// before any parse), by their top-level folder, and a connexion app with every module under its import root. The
+// before any parse), by their top-level folder, and a connexion app with every module in and below its folder. The
 // parts of a folder of several projects are analysed apart: each on its own thread, each cached on its own.
 import { ModuleResolver, type ModuleName } from './resolve.js';
 
@@ -35,23 +35,16 @@ export function partition<T extends PartitionFile>(files: T[]): T[][] {
   };
 
   const byFolder = new Map<string, T>();
-  const connexionRoots = new Set<string>();
+  const connexionFolders: { folder: string; app: T }[] = [];
   for (const file of files) {
     const folder = file.path.includes('/') ? file.path.slice(0, file.path.indexOf('/')) : '';
     const first = byFolder.get(folder);
     if (first) join(first, file);
     else byFolder.set(folder, file);
     for (const target of importedBy(file, resolver)) join(file, target);
-    if (isConnexionApp(file.source)) connexionRoots.add(resolver.importRootOf(file));
+    if (isConnexionApp(file.source)) connexionFolders.push({ folder: file.path.slice(0, file.path.lastIndexOf('/') + 1), app: file });
   }
-  const byImportRoot = new Map<string, T>();
-  for (const file of files) {
-    const root = resolver.importRootOf(file);
-    if (!connexionRoots.has(root)) continue;
-    const first = byImportRoot.get(root);
-    if (first) join(first, file);
-    else byImportRoot.set(root, file);
-  }
+  for (const { folder, app } of connexionFolders) for (const file of files) if (file.path.startsWith(folder)) join(app, file);
 
   const parts = new Map<T, T[]>();
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {

@@ -61,7 +61,7 @@ export class ModuleResolver<T extends ModuleName> {
   }
 
   /** The folder above the outermost package holding `m` (the first folder up with no `__init__.py`). */
-  importRootOf(m: T): string {
+  private importRootOf(m: T): string {
     let root = this.roots.get(m);
     if (root === undefined) {
       root = m.isPackage ? m.name : parentOf(m.name) ?? '';
