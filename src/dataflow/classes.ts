@@ -76,7 +76,7 @@ export function attributeWriters(cls: ClassInfo, name: string, engine: Engine): 
 function collectWriters(cls: ClassInfo, name: string, engine: Engine, seen: Set<string>): FunctionInfo[] {
   if (seen.has(cls.qname)) return [];
   seen.add(cls.qname);
-  const out = [...cls.methods.values()].filter((m) => m.kind === 'method' && assignsSelf(m.def.body, m.def.params[0]?.name ?? 'self', name));
+  const out = [...(ownWriters(cls).get(name) ?? [])];
   for (const base of classBases(cls, engine)) {
     for (const ref of refs(base)) {
       const baseInfo = ref.type === 'class' ? engine.project.classes.get(ref.cls) : undefined;
@@ -86,8 +86,26 @@ function collectWriters(cls: ClassInfo, name: string, engine: Engine, seen: Set<
   return out;
 }
 
-function assignsSelf(body: Stmt[], self: string, name: string): boolean {
-  return body.some((stmt) =>
-    (stmt.t === 'assign' && stmt.targets.some((t) => t.t === 'attr' && t.name === name && t.obj.t === 'name' && t.obj.id === self))
-    || childBodies(stmt).some((child) => assignsSelf(child, self, name)));
+const ownWritersCache = new WeakMap<ClassInfo, Map<string, FunctionInfo[]>>();
+
+/** The class's own methods by each `self.name` they assign, from one walk of each method. */
+function ownWriters(cls: ClassInfo): Map<string, FunctionInfo[]> {
+  let out = ownWritersCache.get(cls);
+  if (out) return out;
+  out = new Map();
+  for (const method of cls.methods.values()) {
+    if (method.kind !== 'method') continue;
+    const names = new Set<string>();
+    selfAssigned(method.def.body, method.def.params[0]?.name ?? 'self', names);
+    for (const name of names) out.set(name, [...(out.get(name) ?? []), method]);
+  }
+  ownWritersCache.set(cls, out);
+  return out;
+}
+
+function selfAssigned(body: Stmt[], self: string, names: Set<string>): void {
+  for (const stmt of body) {
+    if (stmt.t === 'assign') for (const t of stmt.targets) if (t.t === 'attr' && t.obj.t === 'name' && t.obj.id === self) names.add(t.name);
+    for (const child of childBodies(stmt)) selfAssigned(child, self, names);
+  }
 }
