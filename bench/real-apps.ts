@@ -1,8 +1,8 @@
 // Benchmark on real Flask applications (bench/apps/, built by bench/build-real-apps.sh): in one run, massassign
-// cold (no cache), warm (nothing changed) and on one worker, bandit, the bare parse and ast-grep (when
-// ASTGREP names its binary), each with its peak RSS; then one app copied 1x, 2x, 4x and 8x. Not a test.
+// cold (no cache), warm (nothing changed), with one file changed and on one worker, bandit, the bare parse and
+// ast-grep (when ASTGREP names its binary), each with its peak RSS; then one app copied 1x, 2x, 4x and 8x. Not a test.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +10,7 @@ const repo = join(import.meta.dirname, '..');
 const apps = join(repo, 'bench', 'apps');
 const work = mkdtempSync(join(tmpdir(), 'massassign-real-'));
 const scaled = process.env.SCALE_APP ?? 'indico+indico';
+const changedApp = process.env.CHANGE_APP ?? 'CTFd+CTFd';
 
 interface Run {
   seconds: number;
@@ -48,6 +49,12 @@ const cold = massassign(apps, '--no-cache');
 const oneWorker = massassign(apps, '--no-cache', '--workers', '1');
 massassign(apps); // fills the cache
 const warm = massassign(apps);
+// one file of one app edited: only that app's part is analysed again
+const edited = join(apps, changedApp, readdirSync(join(apps, changedApp), { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('.py')).sort()[0]!);
+const original = readFileSync(edited, 'utf8');
+writeFileSync(edited, `${original}\n# edited by the benchmark\n`);
+const oneChanged = massassign(apps);
+writeFileSync(edited, original);
 rmSync(join(apps, '.massassign_cache'), { recursive: true, force: true });
 const bandit = measure(['bandit', '-r', '-q', apps, '-f', 'json']);
 const bare = measure(['node', '--import', 'tsx', 'bench/bare-parse.ts', apps]);
@@ -63,12 +70,14 @@ const lines = [
   `massassign cold:     ${cpu(cold)}, peak ${fixed(cold.peakMb, 0)} MB, ${scanned.findings.length} findings, ${scanned.errors.length} errors`,
   `massassign 1 worker: ${cpu(oneWorker)}, peak ${fixed(oneWorker.peakMb, 0)} MB`,
   `massassign warm:     ${cpu(warm)}, peak ${fixed(warm.peakMb, 0)} MB`,
+  `one file changed:    ${cpu(oneChanged)}, peak ${fixed(oneChanged.peakMb, 0)} MB (${changedApp}: only its part analysed again)`,
   `bandit:              ${cpu(bandit)}, peak ${fixed(bandit.peakMb, 0)} MB, ${banditResults} results`,
   `bare parse:          ${fixed(parsed.seconds)} s of parsing (process ${fixed(bare.seconds)} s, peak ${fixed(bare.peakMb, 0)} MB)`,
   astGrep ? `ast-grep:            ${cpu(astGrep)}, peak ${fixed(astGrep.peakMb, 0)} MB (one pattern)` : 'ast-grep:            skipped (set ASTGREP to its binary)',
   `bandit / cold:        ${fixed(bandit.seconds / cold.seconds, 1)}x  (target >= 15x)  ${verdict(bandit.seconds / cold.seconds >= 15)}`,
   `cold / bare parse:    ${fixed(cold.seconds / parsed.seconds)}x (target <= 1.5x) ${verdict(cold.seconds / parsed.seconds <= 1.5)}`,
   `bandit / warm:        ${fixed(bandit.seconds / warm.seconds, 1)}x  (target >= 50x)  ${verdict(bandit.seconds / warm.seconds >= 50)}`,
+  `cold / one changed:   ${fixed(cold.seconds / oneChanged.seconds, 1)}x`,
   `bandit / cold, cpu:   ${fixed(bandit.cpu / cold.cpu, 1)}x`,
   `cold / bare parse, cpu: ${fixed(cold.cpu / bare.cpu, 2)}x (the bare parse process, startup included)`,
   `peak memory, cold:    ${fixed(cold.peakMb, 0)} MB (target < 400 MB) ${verdict(cold.peakMb < 400)}`,
