@@ -20,6 +20,8 @@ const MAX_SETTLE_ROUNDS = 10;
 interface Computation {
   qname: string;
   incomplete: boolean;
+  /** The version of each placeholder or incomplete summary it used. */
+  used: Map<string, number>;
 }
 
 export class Engine {
@@ -28,6 +30,12 @@ export class Engine {
   private readonly callers = new Map<string, Set<string>>();
   /** Summaries computed against a placeholder: recomputed by settle() until nothing changes. */
   private readonly incomplete = new Set<string>();
+  /** Of those, what each used: it needs recomputing only once one of them has changed since. */
+  private readonly placeholders = new Map<string, Map<string, number>>();
+  /** Incomplete summaries that need recomputing whatever they used: a callee or a cell they read changed. */
+  private readonly forced = new Set<string>();
+  /** How often each summary has changed (0: never computed). */
+  private readonly versions = new Map<string, number>();
   private readonly computing: Computation[] = [];
   private readonly inProgress = new Set<string>();
   private readonly moduleEnvs = new Map<string, Env>();
@@ -58,26 +66,45 @@ export class Engine {
    */
   summaryOf(fn: FunctionInfo): Summary {
     const stored = this.summaries.get(fn.qname);
+    if (stored && this.incomplete.has(fn.qname) && !this.isStale(fn.qname)) this.settled(fn.qname);
     if (stored && !this.incomplete.has(fn.qname)) return stored;
     if (stored && this.round && !this.round.has(fn.qname) && !this.inProgress.has(fn.qname) && this.inProgress.size < MAX_CALL_DEPTH) return this.refresh(fn);
     if (stored || this.inProgress.has(fn.qname) || this.inProgress.size >= MAX_CALL_DEPTH) {
       if (!stored && !this.inProgress.has(fn.qname)) this.deferred.add(fn.qname);
-      this.markIncomplete();
+      this.markIncomplete(fn.qname);
       return stored ?? emptySummary();
     }
     return this.compute(fn);
   }
 
+  /** Whether recomputing an incomplete summary could change it: something it used or read has changed since. */
+  private isStale(qname: string): boolean {
+    const used = this.placeholders.get(qname);
+    if (!used || this.forced.has(qname)) return true;
+    // a summary still being computed has not given its answer yet
+    for (const [callee, version] of used) if (this.inProgress.has(callee) || (this.versions.get(callee) ?? 0) !== version) return true;
+    return false;
+  }
+
+  /** An incomplete summary none of whose inputs changed: it is what recomputing it would give. */
+  private settled(qname: string): void {
+    this.incomplete.delete(qname);
+    this.placeholders.delete(qname);
+  }
+
   /** Functions first met beyond the call-depth limit: settle() computes them from the top. */
   private readonly deferred = new Set<string>();
 
-  private markIncomplete(): void {
+  /** The running computation used `qname`'s summary while it was a placeholder or incomplete. */
+  private markIncomplete(qname: string): void {
     const top = this.computing[this.computing.length - 1];
-    if (top) top.incomplete = true;
+    if (!top) return;
+    top.incomplete = true;
+    top.used.set(qname, this.versions.get(qname) ?? 0);
   }
 
   private compute(fn: FunctionInfo): Summary {
-    const computation: Computation = { qname: fn.qname, incomplete: false };
+    const computation: Computation = { qname: fn.qname, incomplete: false, used: new Map() };
     this.inProgress.add(fn.qname);
     this.computing.push(computation);
     try {
@@ -88,13 +115,17 @@ export class Engine {
       const summary: Summary = { returns: frame.returned, sinks: distinctSinks(frame.sinks), hits, callees: frame.callees };
       if (this.hasNestedFunctions(fn)) this.functionEnvs.set(fn.qname, frame.env);
       this.setSummary(fn.qname, summary);
-      if (computation.incomplete) this.incomplete.add(fn.qname);
-      else this.incomplete.delete(fn.qname);
+      if (computation.incomplete) {
+        this.incomplete.add(fn.qname);
+        this.placeholders.set(fn.qname, computation.used);
+      } else {
+        this.settled(fn.qname);
+      }
       return summary;
     } finally {
       this.computing.pop();
       this.inProgress.delete(fn.qname);
-      if (computation.incomplete) this.markIncomplete();
+      if (computation.incomplete) this.markIncomplete(fn.qname);
     }
   }
 
@@ -120,12 +151,17 @@ export class Engine {
       for (const qname of [...this.incomplete].sort()) {
         const fn = this.project.functions.get(qname);
         if (!fn) this.incomplete.delete(qname);
-        else if (!this.round.has(qname)) this.refresh(fn);
+        else if (!this.round.has(qname) && this.incomplete.has(qname)) {
+          if (this.isStale(qname)) this.refresh(fn);
+          else this.settled(qname);
+        }
       }
       this.round = undefined;
       if (!this.changedInRound && !this.heapChanged && this.deferred.size === 0) break;
     }
     this.incomplete.clear();
+    this.placeholders.clear();
+    this.forced.clear();
     this.deferred.clear();
   }
 
@@ -135,16 +171,23 @@ export class Engine {
 
   private refresh(fn: FunctionInfo): Summary {
     this.round!.add(fn.qname);
-    const before = this.summaries.get(fn.qname);
+    const version = this.versions.get(fn.qname);
     this.incomplete.delete(fn.qname);
+    this.forced.delete(fn.qname);
     const after = this.compute(fn);
-    if (before && summaryId(before) === summaryId(after)) return after;
+    if (this.versions.get(fn.qname) === version) return after;
     this.changedInRound = true;
-    for (const caller of this.callers.get(fn.qname) ?? []) if (caller !== fn.qname) this.incomplete.add(caller);
+    for (const caller of this.callers.get(fn.qname) ?? []) {
+      if (caller === fn.qname) continue;
+      this.incomplete.add(caller);
+      this.forced.add(caller);
+    }
     return after;
   }
 
   private setSummary(qname: string, summary: Summary): void {
+    const before = this.summaries.get(qname);
+    if (!before || summaryId(before) !== summaryId(summary)) this.versions.set(qname, (this.versions.get(qname) ?? 0) + 1);
     for (const callee of this.summaries.get(qname)?.callees ?? []) this.callers.get(callee)?.delete(qname);
     for (const callee of summary.callees) {
       let callers = this.callers.get(callee);
@@ -176,6 +219,7 @@ export class Engine {
       const running = this.computing.find((c) => c.qname === reader);
       if (running) running.incomplete = true;
       else if (this.summaries.has(reader)) this.incomplete.add(reader);
+      if (running || this.summaries.has(reader)) this.forced.add(reader);
     }
   }
 
