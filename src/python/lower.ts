@@ -1,4 +1,7 @@
 // Lowers pyright's syntax tree into the small IR of ir.ts, so the tree can be let go after one walk.
+// The IR of a big project is most of the heap, so each node is built compactly: one object literal per node
+// kind, properties always written in the same order (optional ones as `undefined`), so V8 gives every node of a
+// kind one shared hidden class with its fields in the object itself.
 import { ParseNodeType, type ExpressionNode, type ParseNode, type StatementNode, type SuiteNode, type ArgumentNode, type ParameterNode, type FunctionNode, type ClassNode, type IfNode } from '@zzzen/pyright-internal/dist/parser/parseNodes.js';
 import { OperatorType, KeywordType } from '@zzzen/pyright-internal/dist/parser/tokenizerTypes.js';
 import type { ModuleNode } from './parse.js';
@@ -17,7 +20,7 @@ const CMP_OPS: Partial<Record<OperatorType, CmpOp>> = {
   [OperatorType.GreaterThanOrEqual]: '>=',
 };
 
-const span = (node: ParseNode) => ({ s: node.start, e: node.start + node.length });
+const end = (node: ParseNode) => node.start + node.length;
 
 /** Lowers a module, function bodies included: the IR is plain data, so it can be cached and sent between threads. */
 export function lowerModule(tree: ModuleNode): Stmt[] {
@@ -32,7 +35,7 @@ function lowerIfChain(first: IfNode): Stmt {
   let orelse: Stmt[] = last ? lowerSuite(last as SuiteNode) : [];
   for (let i = chain.length - 1; i >= 0; i--) {
     const node = chain[i]!;
-    orelse = [{ ...span(node), t: 'if', test: lowerExpr(node.d.testExpr), body: lowerSuite(node.d.ifSuite), orelse }];
+    orelse = [{ t: 'if', test: lowerExpr(node.d.testExpr), body: lowerSuite(node.d.ifSuite), orelse, s: node.start, e: end(node) }];
   }
   return orelse[0]!;
 }
@@ -48,7 +51,8 @@ function lowerStatements(nodes: readonly (StatementNode | ParseNode)[]): Stmt[] 
 }
 
 function lowerStatement(node: ParseNode, out: Stmt[]): void {
-  const sp = span(node);
+  const s = node.start;
+  const e = end(node);
   switch (node.nodeType) {
     case ParseNodeType.StatementList:
       for (const inner of node.d.statements) lowerStatement(inner, out);
@@ -62,76 +66,78 @@ function lowerStatement(node: ParseNode, out: Stmt[]): void {
         current = current.d.rightExpr;
       }
       const annotation = node.d.leftExpr.nodeType === ParseNodeType.TypeAnnotation ? lowerExpr(node.d.leftExpr.d.annotation) : undefined;
-      out.push({ ...sp, t: 'assign', targets, value: lowerExpr(current as ExpressionNode), annotation });
+      out.push({ t: 'assign', targets, value: lowerExpr(current as ExpressionNode), annotation, s, e });
       return;
     }
     case ParseNodeType.TypeAnnotation:
-      out.push({ ...sp, t: 'annotated', target: lowerExpr(node.d.valueExpr), annotation: lowerExpr(node.d.annotation) });
+      out.push({ t: 'annotated', target: lowerExpr(node.d.valueExpr), annotation: lowerExpr(node.d.annotation), s, e });
       return;
     case ParseNodeType.AugmentedAssignment:
-      out.push({ ...sp, t: 'augassign', target: lowerExpr(node.d.leftExpr), value: lowerExpr(node.d.rightExpr) });
+      out.push({ t: 'augassign', target: lowerExpr(node.d.leftExpr), value: lowerExpr(node.d.rightExpr), s, e });
       return;
     case ParseNodeType.If:
       out.push(lowerIfChain(node));
       return;
     case ParseNodeType.For:
-      out.push({ ...sp, t: 'for', target: lowerTarget(node.d.targetExpr), iter: lowerExpr(node.d.iterableExpr), body: lowerSuite(node.d.forSuite), orelse: lowerSuite(node.d.elseSuite) });
+      out.push({ t: 'for', target: lowerTarget(node.d.targetExpr), iter: lowerExpr(node.d.iterableExpr), body: lowerSuite(node.d.forSuite), orelse: lowerSuite(node.d.elseSuite), s, e });
       return;
     case ParseNodeType.While:
-      out.push({ ...sp, t: 'while', test: lowerExpr(node.d.testExpr), body: lowerSuite(node.d.whileSuite), orelse: lowerSuite(node.d.elseSuite) });
+      out.push({ t: 'while', test: lowerExpr(node.d.testExpr), body: lowerSuite(node.d.whileSuite), orelse: lowerSuite(node.d.elseSuite), s, e });
       return;
     case ParseNodeType.Try:
       out.push({
-        ...sp,
         t: 'try',
         body: lowerSuite(node.d.trySuite),
         handlers: node.d.exceptClauses.map((clause) => lowerSuite(clause.d.exceptSuite)),
         orelse: lowerSuite(node.d.elseSuite),
         final: lowerSuite(node.d.finallySuite),
+        s,
+        e,
       });
       return;
     case ParseNodeType.With:
       out.push({
-        ...sp,
         t: 'with',
         items: node.d.withItems.map((item) => ({ value: lowerExpr(item.d.expr), target: item.d.target ? lowerTarget(item.d.target) : undefined })),
         body: lowerSuite(node.d.suite),
+        s,
+        e,
       });
       return;
     case ParseNodeType.Match:
-      out.push({ ...sp, t: 'match', subject: lowerExpr(node.d.expr), cases: node.d.cases.map((c) => lowerSuite(c.d.suite)) });
+      out.push({ t: 'match', subject: lowerExpr(node.d.expr), cases: node.d.cases.map((c) => lowerSuite(c.d.suite)), s, e });
       return;
     case ParseNodeType.Return:
-      out.push({ ...sp, t: 'return', value: node.d.expr ? lowerExpr(node.d.expr) : undefined });
+      out.push({ t: 'return', value: node.d.expr ? lowerExpr(node.d.expr) : undefined, s, e });
       return;
     case ParseNodeType.Del:
-      out.push({ ...sp, t: 'del', targets: node.d.targets.map(lowerExpr) });
+      out.push({ t: 'del', targets: node.d.targets.map(lowerExpr), s, e });
       return;
     case ParseNodeType.Raise:
-      out.push({ ...sp, t: 'raise', value: node.d.expr ? lowerExpr(node.d.expr) : undefined });
+      out.push({ t: 'raise', value: node.d.expr ? lowerExpr(node.d.expr) : undefined, s, e });
       return;
     case ParseNodeType.Break:
-      out.push({ ...sp, t: 'break' });
+      out.push({ t: 'break', s, e });
       return;
     case ParseNodeType.Continue:
-      out.push({ ...sp, t: 'continue' });
+      out.push({ t: 'continue', s, e });
       return;
     case ParseNodeType.Import:
-      out.push({ ...sp, t: 'import', bindings: node.d.list.map(importAs) });
+      out.push({ t: 'import', bindings: node.d.list.map(importAs), s, e });
       return;
     case ParseNodeType.ImportFrom: {
       const module = '.'.repeat(node.d.module.d.leadingDots) + node.d.module.d.nameParts.map((n) => n.d.value).join('.');
       const bindings: ImportBinding[] = node.d.isWildcardImport
         ? [{ local: '*', module, member: '*' }]
         : node.d.imports.map((imp) => ({ local: (imp.d.alias ?? imp.d.name).d.value, module, member: imp.d.name.d.value }));
-      out.push({ ...sp, t: 'import', bindings });
+      out.push({ t: 'import', bindings, s, e });
       return;
     }
     case ParseNodeType.Function:
-      out.push({ ...sp, t: 'def', fn: lowerFunction(node) });
+      out.push({ t: 'def', fn: lowerFunction(node), s, e });
       return;
     case ParseNodeType.Class:
-      out.push({ ...sp, t: 'class', cls: lowerClass(node) });
+      out.push({ t: 'class', cls: lowerClass(node), s, e });
       return;
     case ParseNodeType.Pass:
     case ParseNodeType.Global:
@@ -139,30 +145,30 @@ function lowerStatement(node: ParseNode, out: Stmt[]): void {
     case ParseNodeType.TypeAlias:
       return;
     case ParseNodeType.Assert:
-      out.push({ ...sp, t: 'if', test: lowerExpr(node.d.testExpr), body: [], orelse: [{ ...sp, t: 'raise' }] });
+      out.push({ t: 'if', test: lowerExpr(node.d.testExpr), body: [], orelse: [{ t: 'raise', value: undefined, s, e }], s, e });
       return;
     default:
-      out.push({ ...sp, t: 'expr', value: lowerExpr(node) });
+      out.push({ t: 'expr', value: lowerExpr(node), s, e });
   }
 }
 
 function importAs(node: import('@zzzen/pyright-internal/dist/parser/parseNodes.js').ImportAsNode): ImportBinding {
   const parts = node.d.module.d.nameParts.map((n) => n.d.value);
-  return node.d.alias ? { local: node.d.alias.d.value, module: parts.join('.') } : { local: parts[0] ?? '', module: parts[0] ?? '' };
+  return node.d.alias ? { local: node.d.alias.d.value, module: parts.join('.'), member: undefined } : { local: parts[0] ?? '', module: parts[0] ?? '', member: undefined };
 }
 
 function lowerFunction(node: FunctionNode): FunctionDef {
-  const def: FunctionDef = {
-    ...span(node),
+  return {
     name: node.d.name.d.value,
     nameOffset: node.d.name.start,
     params: lowerParams(node.d.params),
     decorators: node.d.decorators.map((d) => lowerExpr(d.d.expr)),
     body: lowerSuite(node.d.suite),
     isAsync: node.d.isAsync,
-    ...(node.d.returnAnnotation ? { returns: lowerExpr(node.d.returnAnnotation) } : {}),
+    returns: node.d.returnAnnotation ? lowerExpr(node.d.returnAnnotation) : undefined,
+    s: node.start,
+    e: end(node),
   };
-  return def;
 }
 
 function lowerParams(params: ParameterNode[]): Param[] {
@@ -171,7 +177,7 @@ function lowerParams(params: ParameterNode[]): Param[] {
   for (const p of params) {
     if (p.d.category === 1 /* ArgsList */) {
       keywordOnly = true;
-      if (p.d.name) out.push({ name: p.d.name.d.value, kind: 'varargs' });
+      if (p.d.name) out.push({ name: p.d.name.d.value, kind: 'varargs', default: undefined, annotation: undefined });
       continue;
     }
     if (!p.d.name) continue; // the bare `/` marker
@@ -187,12 +193,13 @@ function lowerParams(params: ParameterNode[]): Param[] {
 
 function lowerClass(node: ClassNode): ClassDef {
   return {
-    ...span(node),
     name: node.d.name.d.value,
     nameOffset: node.d.name.start,
     bases: node.d.arguments.map(lowerArg),
     decorators: node.d.decorators.map((d) => lowerExpr(d.d.expr)),
     body: lowerSuite(node.d.suite),
+    s: node.start,
+    e: end(node),
   };
 }
 
@@ -207,35 +214,36 @@ function lowerTarget(node: ExpressionNode): Expr {
 }
 
 function lowerExpr(node: ExpressionNode | ParseNode): Expr {
-  const sp = span(node);
+  const s = node.start;
+  const e = end(node);
   switch (node.nodeType) {
     case ParseNodeType.Name:
-      return { ...sp, t: 'name', id: node.d.value };
+      return { t: 'name', id: node.d.value, s, e };
     case ParseNodeType.MemberAccess:
-      return { ...sp, t: 'attr', obj: lowerExpr(node.d.leftExpr), name: node.d.member.d.value };
+      return { t: 'attr', obj: lowerExpr(node.d.leftExpr), name: node.d.member.d.value, s, e };
     case ParseNodeType.Call:
-      return { ...sp, t: 'call', fn: lowerExpr(node.d.leftExpr), args: node.d.args.map(lowerArg) };
+      return { t: 'call', fn: lowerExpr(node.d.leftExpr), args: node.d.args.map(lowerArg), s, e };
     case ParseNodeType.Index: {
       const items = node.d.items;
       const index: Expr = items.length === 1 && !items[0]!.d.name && items[0]!.d.argCategory === 0
         ? lowerExpr(items[0]!.d.valueExpr)
-        : { ...sp, t: 'seq', kind: 'tuple', items: items.map((i) => lowerExpr(i.d.valueExpr)) };
-      return { ...sp, t: 'sub', obj: lowerExpr(node.d.leftExpr), index };
+        : { t: 'seq', kind: 'tuple', items: items.map((i) => lowerExpr(i.d.valueExpr)), s, e };
+      return { t: 'sub', obj: lowerExpr(node.d.leftExpr), index, s, e };
     }
     case ParseNodeType.StringList: {
-      const allPlain = node.d.strings.every((s) => s.nodeType === ParseNodeType.String);
-      if (allPlain) return { ...sp, t: 'str', v: node.d.strings.map((s) => s.d.value).join('') };
-      const parts = node.d.strings.flatMap((s) => (s.nodeType === ParseNodeType.FormatString ? s.d.fieldExprs.map(lowerExpr) : []));
-      return { ...sp, t: 'other', parts };
+      const allPlain = node.d.strings.every((string) => string.nodeType === ParseNodeType.String);
+      if (allPlain) return { t: 'str', v: node.d.strings.map((string) => string.d.value).join(''), s, e };
+      const parts = node.d.strings.flatMap((string) => (string.nodeType === ParseNodeType.FormatString ? string.d.fieldExprs.map(lowerExpr) : []));
+      return { t: 'other', parts, s, e };
     }
     case ParseNodeType.String:
-      return { ...sp, t: 'str', v: node.d.value };
+      return { t: 'str', v: node.d.value, s, e };
     case ParseNodeType.Number:
-      return { ...sp, t: 'num' };
+      return { t: 'num', s, e };
     case ParseNodeType.Constant:
-      if (node.d.constType === KeywordType.True) return { ...sp, t: 'const', v: 'True' };
-      if (node.d.constType === KeywordType.False) return { ...sp, t: 'const', v: 'False' };
-      return { ...sp, t: 'const', v: 'None' };
+      if (node.d.constType === KeywordType.True) return { t: 'const', v: 'True', s, e };
+      if (node.d.constType === KeywordType.False) return { t: 'const', v: 'False', s, e };
+      return { t: 'const', v: 'None', s, e };
     case ParseNodeType.Dictionary: {
       const entries: DictEntry[] = [];
       for (const item of node.d.items) {
@@ -243,7 +251,7 @@ function lowerExpr(node: ExpressionNode | ParseNode): Expr {
         else if (item.nodeType === ParseNodeType.DictionaryExpandEntry) entries.push({ spread: lowerExpr(item.d.expr) });
         else if (item.nodeType === ParseNodeType.Comprehension) return lowerComprehension(item, 'dict');
       }
-      return { ...sp, t: 'dict', entries };
+      return { t: 'dict', entries, s, e };
     }
     case ParseNodeType.List:
     case ParseNodeType.Set:
@@ -252,41 +260,41 @@ function lowerExpr(node: ExpressionNode | ParseNode): Expr {
       if (node.d.items.length === 1 && node.d.items[0]!.nodeType === ParseNodeType.Comprehension && kind !== 'tuple') {
         return lowerComprehension(node.d.items[0], kind);
       }
-      return { ...sp, t: 'seq', kind, items: node.d.items.map(lowerExpr) };
+      return { t: 'seq', kind, items: node.d.items.map(lowerExpr), s, e };
     }
     case ParseNodeType.Comprehension:
       return lowerComprehension(node, 'gen');
     case ParseNodeType.Unpack:
-      return { ...sp, t: 'star', value: lowerExpr(node.d.expr) };
+      return { t: 'star', value: lowerExpr(node.d.expr), s, e };
     case ParseNodeType.BinaryOperation: {
       const op = node.d.operator;
       if (op === OperatorType.And || op === OperatorType.Or) {
-        return { ...sp, t: 'bool', op: op === OperatorType.And ? 'and' : 'or', left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr) };
+        return { t: 'bool', op: op === OperatorType.And ? 'and' : 'or', left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr), s, e };
       }
       const cmp = CMP_OPS[op];
-      if (cmp) return { ...sp, t: 'cmp', op: cmp, left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr) };
-      if (op === OperatorType.BitwiseAnd) return { ...sp, t: 'intersect', left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr) };
-      return { ...sp, t: 'other', parts: [lowerExpr(node.d.leftExpr), lowerExpr(node.d.rightExpr)] };
+      if (cmp) return { t: 'cmp', op: cmp, left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr), s, e };
+      if (op === OperatorType.BitwiseAnd) return { t: 'intersect', left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr), s, e };
+      return { t: 'other', parts: [lowerExpr(node.d.leftExpr), lowerExpr(node.d.rightExpr)], s, e };
     }
     case ParseNodeType.UnaryOperation:
-      if (node.d.operator === OperatorType.Not) return { ...sp, t: 'not', value: lowerExpr(node.d.expr) };
-      return { ...sp, t: 'other', parts: [lowerExpr(node.d.expr)] };
+      if (node.d.operator === OperatorType.Not) return { t: 'not', value: lowerExpr(node.d.expr), s, e };
+      return { t: 'other', parts: [lowerExpr(node.d.expr)], s, e };
     case ParseNodeType.Ternary:
-      return { ...sp, t: 'ternary', test: lowerExpr(node.d.testExpr), then: lowerExpr(node.d.ifExpr), else: lowerExpr(node.d.elseExpr) };
+      return { t: 'ternary', test: lowerExpr(node.d.testExpr), then: lowerExpr(node.d.ifExpr), else: lowerExpr(node.d.elseExpr), s, e };
     case ParseNodeType.AssignmentExpression:
-      return { ...sp, t: 'walrus', target: node.d.name.d.value, value: lowerExpr(node.d.rightExpr) };
+      return { t: 'walrus', target: node.d.name.d.value, value: lowerExpr(node.d.rightExpr), s, e };
     case ParseNodeType.Lambda:
-      return { ...sp, t: 'lambda', params: lowerParams(node.d.params).map((p) => p.name), body: lowerExpr(node.d.expr) };
+      return { t: 'lambda', params: lowerParams(node.d.params).map((p) => p.name), body: lowerExpr(node.d.expr), s, e };
     case ParseNodeType.Await:
       return lowerExpr(node.d.expr);
     case ParseNodeType.TypeAnnotation:
       return lowerExpr(node.d.valueExpr);
     case ParseNodeType.Yield:
-      return { ...sp, t: 'other', parts: node.d.expr ? [lowerExpr(node.d.expr)] : [] };
+      return { t: 'other', parts: node.d.expr ? [lowerExpr(node.d.expr)] : [], s, e };
     case ParseNodeType.YieldFrom:
-      return { ...sp, t: 'other', parts: [lowerExpr(node.d.expr)] };
+      return { t: 'other', parts: [lowerExpr(node.d.expr)], s, e };
     default:
-      return { ...sp, t: 'other', parts: [] };
+      return { t: 'other', parts: [], s, e };
   }
 }
 
@@ -298,7 +306,7 @@ function lowerComprehension(node: import('@zzzen/pyright-internal/dist/parser/pa
   }
   const inner = node.d.expr;
   if (inner.nodeType === ParseNodeType.DictionaryKeyEntry) {
-    return { ...span(node), t: 'comp', kind: 'dict', fors, elt: lowerExpr(inner.d.keyExpr), value: lowerExpr(inner.d.valueExpr) };
+    return { t: 'comp', kind: 'dict', fors, elt: lowerExpr(inner.d.keyExpr), value: lowerExpr(inner.d.valueExpr), s: node.start, e: end(node) };
   }
-  return { ...span(node), t: 'comp', kind, fors, elt: lowerExpr(inner) };
+  return { t: 'comp', kind, fors, elt: lowerExpr(inner), value: undefined, s: node.start, e: end(node) };
 }
