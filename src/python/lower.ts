@@ -1,7 +1,7 @@
 // Lowers pyright's syntax tree into the small IR of ir.ts, so the tree can be let go after one walk.
 // The IR of a big project is most of the heap, so each node is built compactly: one object literal per node
 // kind, properties always written in the same order (optional ones as `undefined`), so V8 gives every node of a
-// kind one shared hidden class with its fields in the object itself.
+// kind one shared hidden class with its fields in the object itself; and lists are exactly as long as their contents.
 import { ParseNodeType, type ExpressionNode, type ParseNode, type StatementNode, type SuiteNode, type ArgumentNode, type ParameterNode, type FunctionNode, type ClassNode, type IfNode } from '@zzzen/pyright-internal/dist/parser/parseNodes.js';
 import { OperatorType, KeywordType } from '@zzzen/pyright-internal/dist/parser/tokenizerTypes.js';
 import type { ModuleNode } from './parse.js';
@@ -21,6 +21,9 @@ const CMP_OPS: Partial<Record<OperatorType, CmpOp>> = {
 };
 
 const end = (node: ParseNode) => node.start + node.length;
+
+/** A list built with `push` keeps spare room (17 slots for one item); its copy is exactly as long. */
+const exact = <T>(list: T[]): T[] => list.slice();
 
 /** Lowers a module, function bodies included: the IR is plain data, so it can be cached and sent between threads. */
 export function lowerModule(tree: ModuleNode): Stmt[] {
@@ -47,7 +50,7 @@ function lowerSuite(suite: SuiteNode | undefined): Stmt[] {
 function lowerStatements(nodes: readonly (StatementNode | ParseNode)[]): Stmt[] {
   const out: Stmt[] = [];
   for (const node of nodes) lowerStatement(node, out);
-  return out;
+  return exact(out);
 }
 
 function lowerStatement(node: ParseNode, out: Stmt[]): void {
@@ -66,7 +69,7 @@ function lowerStatement(node: ParseNode, out: Stmt[]): void {
         current = current.d.rightExpr;
       }
       const annotation = node.d.leftExpr.nodeType === ParseNodeType.TypeAnnotation ? lowerExpr(node.d.leftExpr.d.annotation) : undefined;
-      out.push({ t: 'assign', targets, value: lowerExpr(current as ExpressionNode), annotation, s, e });
+      out.push({ t: 'assign', targets: exact(targets), value: lowerExpr(current as ExpressionNode), annotation, s, e });
       return;
     }
     case ParseNodeType.TypeAnnotation:
@@ -188,7 +191,7 @@ function lowerParams(params: ParameterNode[]): Param[] {
       annotation: p.d.annotation ? lowerExpr(p.d.annotation) : undefined,
     });
   }
-  return out;
+  return exact(out);
 }
 
 function lowerClass(node: ClassNode): ClassDef {
@@ -251,7 +254,7 @@ function lowerExpr(node: ExpressionNode | ParseNode): Expr {
         else if (item.nodeType === ParseNodeType.DictionaryExpandEntry) entries.push({ spread: lowerExpr(item.d.expr) });
         else if (item.nodeType === ParseNodeType.Comprehension) return lowerComprehension(item, 'dict');
       }
-      return { t: 'dict', entries, s, e };
+      return { t: 'dict', entries: exact(entries), s, e };
     }
     case ParseNodeType.List:
     case ParseNodeType.Set:
@@ -304,9 +307,10 @@ function lowerComprehension(node: import('@zzzen/pyright-internal/dist/parser/pa
     if (part.nodeType === ParseNodeType.ComprehensionFor) fors.push({ target: lowerTarget(part.d.targetExpr), iter: lowerExpr(part.d.iterableExpr), ifs: [] });
     else fors[fors.length - 1]?.ifs.push(lowerExpr(part.d.testExpr));
   }
+  for (const f of fors) f.ifs = exact(f.ifs);
   const inner = node.d.expr;
   if (inner.nodeType === ParseNodeType.DictionaryKeyEntry) {
-    return { t: 'comp', kind: 'dict', fors, elt: lowerExpr(inner.d.keyExpr), value: lowerExpr(inner.d.valueExpr), s: node.start, e: end(node) };
+    return { t: 'comp', kind: 'dict', fors: exact(fors), elt: lowerExpr(inner.d.keyExpr), value: lowerExpr(inner.d.valueExpr), s: node.start, e: end(node) };
   }
-  return { t: 'comp', kind, fors, elt: lowerExpr(inner), value: undefined, s: node.start, e: end(node) };
+  return { t: 'comp', kind, fors: exact(fors), elt: lowerExpr(inner), value: undefined, s: node.start, e: end(node) };
 }
