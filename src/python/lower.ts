@@ -1,5 +1,9 @@
 // Lowers pyright's syntax tree into the small IR of ir.ts, so the tree can be let go after one walk.
-import { ParseNodeType, type ExpressionNode, type ParseNode, type StatementNode, type SuiteNode, type ArgumentNode, type ParameterNode, type FunctionNode, type ClassNode, type IfNode } from '@zzzen/pyright-internal/dist/parser/parseNodes.js';
+// The IR of a big project is most of the heap, so each node is built compactly: one object literal per node
+// kind, properties always written in the same order (optional ones as `undefined`), so V8 gives every node of a
+// kind one shared hidden class with its fields in the object itself; lists are exactly as long as their
+// contents; and each name is kept once per file.
+import { ParseNodeType, type ExpressionNode, type ParseNode, type StatementNode, type SuiteNode, type ArgumentNode, type ParameterNode, type FunctionNode, type ClassNode, type IfNode, type NameNode, type ImportAsNode, type ComprehensionNode } from '@zzzen/pyright-internal/dist/parser/parseNodes.js';
 import { OperatorType, KeywordType } from '@zzzen/pyright-internal/dist/parser/tokenizerTypes.js';
 import type { ModuleNode } from './parse.js';
 import type { Arg, CmpOp, CompFor, DictEntry, Expr, FunctionDef, ClassDef, ImportBinding, Param, Stmt } from './ir.js';
@@ -17,288 +21,322 @@ const CMP_OPS: Partial<Record<OperatorType, CmpOp>> = {
   [OperatorType.GreaterThanOrEqual]: '>=',
 };
 
-const span = (node: ParseNode) => ({ s: node.start, e: node.start + node.length });
+const end = (node: ParseNode) => node.start + node.length;
+
+/** A list built with `push` keeps spare room (17 slots for one item); its copy is exactly as long. */
+const exact = <T>(list: T[]): T[] => list.slice();
+
+/**
+ * A flat copy of a name. pyright builds an identifier of 13 or more characters one `+=` at a time, which V8 keeps
+ * as a chain of joined strings; the copy is one run of characters (a UTF-16 round trip loses no character).
+ */
+const flat = (name: string): string => (name.length < 13 ? name : Buffer.from(name, 'utf16le').toString('utf16le'));
 
 /** Lowers a module, function bodies included: the IR is plain data, so it can be cached and sent between threads. */
 export function lowerModule(tree: ModuleNode): Stmt[] {
-  return lowerStatements(tree.d.statements);
+  return new FileLowering().statements(tree.d.statements);
 }
 
-/** An `if`/`elif` chain, built from its last branch up in a loop: thousands of `elif`s need no deep recursion. */
-function lowerIfChain(first: IfNode): Stmt {
-  const chain: IfNode[] = [first];
-  for (let next = first.d.elseSuite; next?.nodeType === ParseNodeType.If; next = next.d.elseSuite) chain.push(next);
-  const last = chain[chain.length - 1]!.d.elseSuite;
-  let orelse: Stmt[] = last ? lowerSuite(last as SuiteNode) : [];
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const node = chain[i]!;
-    orelse = [{ ...span(node), t: 'if', test: lowerExpr(node.d.testExpr), body: lowerSuite(node.d.ifSuite), orelse }];
+/** One file's lowering: it keeps each name (identifier or dotted module) once, however often the file repeats it. */
+class FileLowering {
+  private readonly names = new Map<string, string>();
+
+  statements(nodes: readonly (StatementNode | ParseNode)[]): Stmt[] {
+    const out: Stmt[] = [];
+    for (const node of nodes) this.statement(node, out);
+    return exact(out);
   }
-  return orelse[0]!;
-}
 
-function lowerSuite(suite: SuiteNode | undefined): Stmt[] {
-  return suite ? lowerStatements(suite.d.statements) : [];
-}
+  private suite(suite: SuiteNode | undefined): Stmt[] {
+    return suite ? this.statements(suite.d.statements) : [];
+  }
 
-function lowerStatements(nodes: readonly (StatementNode | ParseNode)[]): Stmt[] {
-  const out: Stmt[] = [];
-  for (const node of nodes) lowerStatement(node, out);
-  return out;
-}
+  private intern(text: string): string {
+    const known = this.names.get(text);
+    if (known !== undefined) return known;
+    const kept = flat(text);
+    this.names.set(kept, kept);
+    return kept;
+  }
 
-function lowerStatement(node: ParseNode, out: Stmt[]): void {
-  const sp = span(node);
-  switch (node.nodeType) {
-    case ParseNodeType.StatementList:
-      for (const inner of node.d.statements) lowerStatement(inner, out);
-      return;
-    case ParseNodeType.Assignment: {
-      // a = b = value is nested: the right side of the outer assignment is another assignment.
-      const targets: Expr[] = [];
-      let current: ParseNode = node;
-      while (current.nodeType === ParseNodeType.Assignment) {
-        targets.push(lowerTarget(current.d.leftExpr));
-        current = current.d.rightExpr;
-      }
-      const annotation = node.d.leftExpr.nodeType === ParseNodeType.TypeAnnotation ? lowerExpr(node.d.leftExpr.d.annotation) : undefined;
-      out.push({ ...sp, t: 'assign', targets, value: lowerExpr(current as ExpressionNode), annotation });
-      return;
+  private identifier(node: NameNode): string {
+    return this.intern(node.d.value);
+  }
+
+  /** An `if`/`elif` chain, built from its last branch up in a loop: thousands of `elif`s need no deep recursion. */
+  private ifChain(first: IfNode): Stmt {
+    const chain: IfNode[] = [first];
+    for (let next = first.d.elseSuite; next?.nodeType === ParseNodeType.If; next = next.d.elseSuite) chain.push(next);
+    const last = chain[chain.length - 1]!.d.elseSuite;
+    let orelse: Stmt[] = last ? this.suite(last as SuiteNode) : [];
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const node = chain[i]!;
+      orelse = [{ t: 'if', test: this.expr(node.d.testExpr), body: this.suite(node.d.ifSuite), orelse, s: node.start, e: end(node) }];
     }
-    case ParseNodeType.TypeAnnotation:
-      out.push({ ...sp, t: 'annotated', target: lowerExpr(node.d.valueExpr), annotation: lowerExpr(node.d.annotation) });
-      return;
-    case ParseNodeType.AugmentedAssignment:
-      out.push({ ...sp, t: 'augassign', target: lowerExpr(node.d.leftExpr), value: lowerExpr(node.d.rightExpr) });
-      return;
-    case ParseNodeType.If:
-      out.push(lowerIfChain(node));
-      return;
-    case ParseNodeType.For:
-      out.push({ ...sp, t: 'for', target: lowerTarget(node.d.targetExpr), iter: lowerExpr(node.d.iterableExpr), body: lowerSuite(node.d.forSuite), orelse: lowerSuite(node.d.elseSuite) });
-      return;
-    case ParseNodeType.While:
-      out.push({ ...sp, t: 'while', test: lowerExpr(node.d.testExpr), body: lowerSuite(node.d.whileSuite), orelse: lowerSuite(node.d.elseSuite) });
-      return;
-    case ParseNodeType.Try:
+    return orelse[0]!;
+  }
+
+  private statement(node: ParseNode, out: Stmt[]): void {
+    const s = node.start;
+    const e = end(node);
+    switch (node.nodeType) {
+      case ParseNodeType.StatementList:
+        for (const inner of node.d.statements) this.statement(inner, out);
+        return;
+      case ParseNodeType.Assignment: {
+        // a = b = value is nested: the right side of the outer assignment is another assignment.
+        const targets: Expr[] = [];
+        let current: ParseNode = node;
+        while (current.nodeType === ParseNodeType.Assignment) {
+          targets.push(this.target(current.d.leftExpr));
+          current = current.d.rightExpr;
+        }
+        const annotation = node.d.leftExpr.nodeType === ParseNodeType.TypeAnnotation ? this.expr(node.d.leftExpr.d.annotation) : undefined;
+        out.push({ t: 'assign', targets: exact(targets), value: this.expr(current as ExpressionNode), annotation, s, e });
+        return;
+      }
+      case ParseNodeType.TypeAnnotation:
+        out.push({ t: 'annotated', target: this.expr(node.d.valueExpr), annotation: this.expr(node.d.annotation), s, e });
+        return;
+      case ParseNodeType.AugmentedAssignment:
+        out.push({ t: 'augassign', target: this.expr(node.d.leftExpr), value: this.expr(node.d.rightExpr), s, e });
+        return;
+      case ParseNodeType.If:
+        out.push(this.ifChain(node));
+        return;
+      case ParseNodeType.For:
+        out.push({ t: 'for', target: this.target(node.d.targetExpr), iter: this.expr(node.d.iterableExpr), body: this.suite(node.d.forSuite), orelse: this.suite(node.d.elseSuite), s, e });
+        return;
+      case ParseNodeType.While:
+        out.push({ t: 'while', test: this.expr(node.d.testExpr), body: this.suite(node.d.whileSuite), orelse: this.suite(node.d.elseSuite), s, e });
+        return;
+      case ParseNodeType.Try:
+        out.push({
+          t: 'try',
+          body: this.suite(node.d.trySuite),
+          handlers: node.d.exceptClauses.map((clause) => this.suite(clause.d.exceptSuite)),
+          orelse: this.suite(node.d.elseSuite),
+          final: this.suite(node.d.finallySuite),
+          s,
+          e,
+        });
+        return;
+      case ParseNodeType.With:
+        out.push({
+          t: 'with',
+          items: node.d.withItems.map((item) => ({ value: this.expr(item.d.expr), target: item.d.target ? this.target(item.d.target) : undefined })),
+          body: this.suite(node.d.suite),
+          s,
+          e,
+        });
+        return;
+      case ParseNodeType.Match:
+        out.push({ t: 'match', subject: this.expr(node.d.expr), cases: node.d.cases.map((c) => this.suite(c.d.suite)), s, e });
+        return;
+      case ParseNodeType.Return:
+        out.push({ t: 'return', value: node.d.expr ? this.expr(node.d.expr) : undefined, s, e });
+        return;
+      case ParseNodeType.Del:
+        out.push({ t: 'del', targets: node.d.targets.map((target) => this.expr(target)), s, e });
+        return;
+      case ParseNodeType.Raise:
+        out.push({ t: 'raise', value: node.d.expr ? this.expr(node.d.expr) : undefined, s, e });
+        return;
+      case ParseNodeType.Break:
+        out.push({ t: 'break', s, e });
+        return;
+      case ParseNodeType.Continue:
+        out.push({ t: 'continue', s, e });
+        return;
+      case ParseNodeType.Import:
+        out.push({ t: 'import', bindings: node.d.list.map((imp) => this.importAs(imp)), s, e });
+        return;
+      case ParseNodeType.ImportFrom: {
+        const module = this.intern('.'.repeat(node.d.module.d.leadingDots) + node.d.module.d.nameParts.map((n) => n.d.value).join('.'));
+        const bindings: ImportBinding[] = node.d.isWildcardImport
+          ? [{ local: '*', module, member: '*' }]
+          : node.d.imports.map((imp) => ({ local: this.identifier(imp.d.alias ?? imp.d.name), module, member: this.identifier(imp.d.name) }));
+        out.push({ t: 'import', bindings, s, e });
+        return;
+      }
+      case ParseNodeType.Function:
+        out.push({ t: 'def', fn: this.function(node), s, e });
+        return;
+      case ParseNodeType.Class:
+        out.push({ t: 'class', cls: this.class(node), s, e });
+        return;
+      case ParseNodeType.Pass:
+      case ParseNodeType.Global:
+      case ParseNodeType.Nonlocal:
+      case ParseNodeType.TypeAlias:
+        return;
+      case ParseNodeType.Assert:
+        out.push({ t: 'if', test: this.expr(node.d.testExpr), body: [], orelse: [{ t: 'raise', value: undefined, s, e }], s, e });
+        return;
+      default:
+        out.push({ t: 'expr', value: this.expr(node), s, e });
+    }
+  }
+
+  private importAs(node: ImportAsNode): ImportBinding {
+    const parts = node.d.module.d.nameParts;
+    if (node.d.alias) return { local: this.identifier(node.d.alias), module: this.intern(parts.map((n) => n.d.value).join('.')), member: undefined };
+    const first = parts[0] ? this.identifier(parts[0]) : '';
+    return { local: first, module: first, member: undefined };
+  }
+
+  private function(node: FunctionNode): FunctionDef {
+    return {
+      name: this.identifier(node.d.name),
+      nameOffset: node.d.name.start,
+      params: this.params(node.d.params),
+      decorators: node.d.decorators.map((d) => this.expr(d.d.expr)),
+      body: this.suite(node.d.suite),
+      isAsync: node.d.isAsync,
+      returns: node.d.returnAnnotation ? this.expr(node.d.returnAnnotation) : undefined,
+      s: node.start,
+      e: end(node),
+    };
+  }
+
+  private params(params: ParameterNode[]): Param[] {
+    const out: Param[] = [];
+    let keywordOnly = false;
+    for (const p of params) {
+      if (p.d.category === 1 /* ArgsList */) {
+        keywordOnly = true;
+        if (p.d.name) out.push({ name: this.identifier(p.d.name), kind: 'varargs', default: undefined, annotation: undefined });
+        continue;
+      }
+      if (!p.d.name) continue; // the bare `/` marker
       out.push({
-        ...sp,
-        t: 'try',
-        body: lowerSuite(node.d.trySuite),
-        handlers: node.d.exceptClauses.map((clause) => lowerSuite(clause.d.exceptSuite)),
-        orelse: lowerSuite(node.d.elseSuite),
-        final: lowerSuite(node.d.finallySuite),
+        name: this.identifier(p.d.name),
+        kind: p.d.category === 2 /* KwargsDict */ ? 'kwargs' : keywordOnly ? 'keyword' : 'positional',
+        default: p.d.defaultValue ? this.expr(p.d.defaultValue) : undefined,
+        annotation: p.d.annotation ? this.expr(p.d.annotation) : undefined,
       });
-      return;
-    case ParseNodeType.With:
-      out.push({
-        ...sp,
-        t: 'with',
-        items: node.d.withItems.map((item) => ({ value: lowerExpr(item.d.expr), target: item.d.target ? lowerTarget(item.d.target) : undefined })),
-        body: lowerSuite(node.d.suite),
-      });
-      return;
-    case ParseNodeType.Match:
-      out.push({ ...sp, t: 'match', subject: lowerExpr(node.d.expr), cases: node.d.cases.map((c) => lowerSuite(c.d.suite)) });
-      return;
-    case ParseNodeType.Return:
-      out.push({ ...sp, t: 'return', value: node.d.expr ? lowerExpr(node.d.expr) : undefined });
-      return;
-    case ParseNodeType.Del:
-      out.push({ ...sp, t: 'del', targets: node.d.targets.map(lowerExpr) });
-      return;
-    case ParseNodeType.Raise:
-      out.push({ ...sp, t: 'raise', value: node.d.expr ? lowerExpr(node.d.expr) : undefined });
-      return;
-    case ParseNodeType.Break:
-      out.push({ ...sp, t: 'break' });
-      return;
-    case ParseNodeType.Continue:
-      out.push({ ...sp, t: 'continue' });
-      return;
-    case ParseNodeType.Import:
-      out.push({ ...sp, t: 'import', bindings: node.d.list.map(importAs) });
-      return;
-    case ParseNodeType.ImportFrom: {
-      const module = '.'.repeat(node.d.module.d.leadingDots) + node.d.module.d.nameParts.map((n) => n.d.value).join('.');
-      const bindings: ImportBinding[] = node.d.isWildcardImport
-        ? [{ local: '*', module, member: '*' }]
-        : node.d.imports.map((imp) => ({ local: (imp.d.alias ?? imp.d.name).d.value, module, member: imp.d.name.d.value }));
-      out.push({ ...sp, t: 'import', bindings });
-      return;
     }
-    case ParseNodeType.Function:
-      out.push({ ...sp, t: 'def', fn: lowerFunction(node) });
-      return;
-    case ParseNodeType.Class:
-      out.push({ ...sp, t: 'class', cls: lowerClass(node) });
-      return;
-    case ParseNodeType.Pass:
-    case ParseNodeType.Global:
-    case ParseNodeType.Nonlocal:
-    case ParseNodeType.TypeAlias:
-      return;
-    case ParseNodeType.Assert:
-      out.push({ ...sp, t: 'if', test: lowerExpr(node.d.testExpr), body: [], orelse: [{ ...sp, t: 'raise' }] });
-      return;
-    default:
-      out.push({ ...sp, t: 'expr', value: lowerExpr(node) });
+    return exact(out);
   }
-}
 
-function importAs(node: import('@zzzen/pyright-internal/dist/parser/parseNodes.js').ImportAsNode): ImportBinding {
-  const parts = node.d.module.d.nameParts.map((n) => n.d.value);
-  return node.d.alias ? { local: node.d.alias.d.value, module: parts.join('.') } : { local: parts[0] ?? '', module: parts[0] ?? '' };
-}
-
-function lowerFunction(node: FunctionNode): FunctionDef {
-  const def: FunctionDef = {
-    ...span(node),
-    name: node.d.name.d.value,
-    nameOffset: node.d.name.start,
-    params: lowerParams(node.d.params),
-    decorators: node.d.decorators.map((d) => lowerExpr(d.d.expr)),
-    body: lowerSuite(node.d.suite),
-    isAsync: node.d.isAsync,
-    ...(node.d.returnAnnotation ? { returns: lowerExpr(node.d.returnAnnotation) } : {}),
-  };
-  return def;
-}
-
-function lowerParams(params: ParameterNode[]): Param[] {
-  const out: Param[] = [];
-  let keywordOnly = false;
-  for (const p of params) {
-    if (p.d.category === 1 /* ArgsList */) {
-      keywordOnly = true;
-      if (p.d.name) out.push({ name: p.d.name.d.value, kind: 'varargs' });
-      continue;
-    }
-    if (!p.d.name) continue; // the bare `/` marker
-    out.push({
-      name: p.d.name.d.value,
-      kind: p.d.category === 2 /* KwargsDict */ ? 'kwargs' : keywordOnly ? 'keyword' : 'positional',
-      default: p.d.defaultValue ? lowerExpr(p.d.defaultValue) : undefined,
-      annotation: p.d.annotation ? lowerExpr(p.d.annotation) : undefined,
-    });
+  private class(node: ClassNode): ClassDef {
+    return {
+      name: this.identifier(node.d.name),
+      nameOffset: node.d.name.start,
+      bases: node.d.arguments.map((arg) => this.arg(arg)),
+      decorators: node.d.decorators.map((d) => this.expr(d.d.expr)),
+      body: this.suite(node.d.suite),
+      s: node.start,
+      e: end(node),
+    };
   }
-  return out;
-}
 
-function lowerClass(node: ClassNode): ClassDef {
-  return {
-    ...span(node),
-    name: node.d.name.d.value,
-    nameOffset: node.d.name.start,
-    bases: node.d.arguments.map(lowerArg),
-    decorators: node.d.decorators.map((d) => lowerExpr(d.d.expr)),
-    body: lowerSuite(node.d.suite),
-  };
-}
+  private arg(arg: ArgumentNode): Arg {
+    const star = arg.d.argCategory === 1 ? 1 : arg.d.argCategory === 2 ? 2 : undefined;
+    return { name: arg.d.name ? this.identifier(arg.d.name) : undefined, star, value: this.expr(arg.d.valueExpr) };
+  }
 
-function lowerArg(arg: ArgumentNode): Arg {
-  const star = arg.d.argCategory === 1 ? 1 : arg.d.argCategory === 2 ? 2 : undefined;
-  return { name: arg.d.name?.d.value, star, value: lowerExpr(arg.d.valueExpr) };
-}
+  /** Assignment targets: a parenthesised or bare tuple of names stays a tuple. */
+  private target(node: ExpressionNode): Expr {
+    return this.expr(node.nodeType === ParseNodeType.TypeAnnotation ? node.d.valueExpr : node);
+  }
 
-/** Assignment targets: a parenthesised or bare tuple of names stays a tuple. */
-function lowerTarget(node: ExpressionNode): Expr {
-  return lowerExpr(node.nodeType === ParseNodeType.TypeAnnotation ? node.d.valueExpr : node);
-}
-
-function lowerExpr(node: ExpressionNode | ParseNode): Expr {
-  const sp = span(node);
-  switch (node.nodeType) {
-    case ParseNodeType.Name:
-      return { ...sp, t: 'name', id: node.d.value };
-    case ParseNodeType.MemberAccess:
-      return { ...sp, t: 'attr', obj: lowerExpr(node.d.leftExpr), name: node.d.member.d.value };
-    case ParseNodeType.Call:
-      return { ...sp, t: 'call', fn: lowerExpr(node.d.leftExpr), args: node.d.args.map(lowerArg) };
-    case ParseNodeType.Index: {
-      const items = node.d.items;
-      const index: Expr = items.length === 1 && !items[0]!.d.name && items[0]!.d.argCategory === 0
-        ? lowerExpr(items[0]!.d.valueExpr)
-        : { ...sp, t: 'seq', kind: 'tuple', items: items.map((i) => lowerExpr(i.d.valueExpr)) };
-      return { ...sp, t: 'sub', obj: lowerExpr(node.d.leftExpr), index };
-    }
-    case ParseNodeType.StringList: {
-      const allPlain = node.d.strings.every((s) => s.nodeType === ParseNodeType.String);
-      if (allPlain) return { ...sp, t: 'str', v: node.d.strings.map((s) => s.d.value).join('') };
-      const parts = node.d.strings.flatMap((s) => (s.nodeType === ParseNodeType.FormatString ? s.d.fieldExprs.map(lowerExpr) : []));
-      return { ...sp, t: 'other', parts };
-    }
-    case ParseNodeType.String:
-      return { ...sp, t: 'str', v: node.d.value };
-    case ParseNodeType.Number:
-      return { ...sp, t: 'num' };
-    case ParseNodeType.Constant:
-      if (node.d.constType === KeywordType.True) return { ...sp, t: 'const', v: 'True' };
-      if (node.d.constType === KeywordType.False) return { ...sp, t: 'const', v: 'False' };
-      return { ...sp, t: 'const', v: 'None' };
-    case ParseNodeType.Dictionary: {
-      const entries: DictEntry[] = [];
-      for (const item of node.d.items) {
-        if (item.nodeType === ParseNodeType.DictionaryKeyEntry) entries.push({ key: lowerExpr(item.d.keyExpr), value: lowerExpr(item.d.valueExpr) });
-        else if (item.nodeType === ParseNodeType.DictionaryExpandEntry) entries.push({ spread: lowerExpr(item.d.expr) });
-        else if (item.nodeType === ParseNodeType.Comprehension) return lowerComprehension(item, 'dict');
+  private expr(node: ExpressionNode | ParseNode): Expr {
+    const s = node.start;
+    const e = end(node);
+    switch (node.nodeType) {
+      case ParseNodeType.Name:
+        return { t: 'name', id: this.identifier(node), s, e };
+      case ParseNodeType.MemberAccess:
+        return { t: 'attr', obj: this.expr(node.d.leftExpr), name: this.identifier(node.d.member), s, e };
+      case ParseNodeType.Call:
+        return { t: 'call', fn: this.expr(node.d.leftExpr), args: node.d.args.map((arg) => this.arg(arg)), s, e };
+      case ParseNodeType.Index: {
+        const items = node.d.items;
+        const index: Expr = items.length === 1 && !items[0]!.d.name && items[0]!.d.argCategory === 0
+          ? this.expr(items[0]!.d.valueExpr)
+          : { t: 'seq', kind: 'tuple', items: items.map((i) => this.expr(i.d.valueExpr)), s, e };
+        return { t: 'sub', obj: this.expr(node.d.leftExpr), index, s, e };
       }
-      return { ...sp, t: 'dict', entries };
-    }
-    case ParseNodeType.List:
-    case ParseNodeType.Set:
-    case ParseNodeType.Tuple: {
-      const kind = node.nodeType === ParseNodeType.List ? 'list' : node.nodeType === ParseNodeType.Set ? 'set' : 'tuple';
-      if (node.d.items.length === 1 && node.d.items[0]!.nodeType === ParseNodeType.Comprehension && kind !== 'tuple') {
-        return lowerComprehension(node.d.items[0], kind);
+      case ParseNodeType.StringList: {
+        const allPlain = node.d.strings.every((string) => string.nodeType === ParseNodeType.String);
+        if (allPlain) return { t: 'str', v: node.d.strings.map((string) => string.d.value).join(''), s, e };
+        const parts = node.d.strings.flatMap((string) => (string.nodeType === ParseNodeType.FormatString ? string.d.fieldExprs.map((field) => this.expr(field)) : []));
+        return { t: 'other', parts, s, e };
       }
-      return { ...sp, t: 'seq', kind, items: node.d.items.map(lowerExpr) };
-    }
-    case ParseNodeType.Comprehension:
-      return lowerComprehension(node, 'gen');
-    case ParseNodeType.Unpack:
-      return { ...sp, t: 'star', value: lowerExpr(node.d.expr) };
-    case ParseNodeType.BinaryOperation: {
-      const op = node.d.operator;
-      if (op === OperatorType.And || op === OperatorType.Or) {
-        return { ...sp, t: 'bool', op: op === OperatorType.And ? 'and' : 'or', left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr) };
+      case ParseNodeType.String:
+        return { t: 'str', v: node.d.value, s, e };
+      case ParseNodeType.Number:
+        return { t: 'num', s, e };
+      case ParseNodeType.Constant:
+        if (node.d.constType === KeywordType.True) return { t: 'const', v: 'True', s, e };
+        if (node.d.constType === KeywordType.False) return { t: 'const', v: 'False', s, e };
+        return { t: 'const', v: 'None', s, e };
+      case ParseNodeType.Dictionary: {
+        const entries: DictEntry[] = [];
+        for (const item of node.d.items) {
+          if (item.nodeType === ParseNodeType.DictionaryKeyEntry) entries.push({ key: this.expr(item.d.keyExpr), value: this.expr(item.d.valueExpr) });
+          else if (item.nodeType === ParseNodeType.DictionaryExpandEntry) entries.push({ spread: this.expr(item.d.expr) });
+          else if (item.nodeType === ParseNodeType.Comprehension) return this.comprehension(item, 'dict');
+        }
+        return { t: 'dict', entries: exact(entries), s, e };
       }
-      const cmp = CMP_OPS[op];
-      if (cmp) return { ...sp, t: 'cmp', op: cmp, left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr) };
-      if (op === OperatorType.BitwiseAnd) return { ...sp, t: 'intersect', left: lowerExpr(node.d.leftExpr), right: lowerExpr(node.d.rightExpr) };
-      return { ...sp, t: 'other', parts: [lowerExpr(node.d.leftExpr), lowerExpr(node.d.rightExpr)] };
+      case ParseNodeType.List:
+      case ParseNodeType.Set:
+      case ParseNodeType.Tuple: {
+        const kind = node.nodeType === ParseNodeType.List ? 'list' : node.nodeType === ParseNodeType.Set ? 'set' : 'tuple';
+        if (node.d.items.length === 1 && node.d.items[0]!.nodeType === ParseNodeType.Comprehension && kind !== 'tuple') {
+          return this.comprehension(node.d.items[0], kind);
+        }
+        return { t: 'seq', kind, items: node.d.items.map((item) => this.expr(item)), s, e };
+      }
+      case ParseNodeType.Comprehension:
+        return this.comprehension(node, 'gen');
+      case ParseNodeType.Unpack:
+        return { t: 'star', value: this.expr(node.d.expr), s, e };
+      case ParseNodeType.BinaryOperation: {
+        const op = node.d.operator;
+        if (op === OperatorType.And || op === OperatorType.Or) {
+          return { t: 'bool', op: op === OperatorType.And ? 'and' : 'or', left: this.expr(node.d.leftExpr), right: this.expr(node.d.rightExpr), s, e };
+        }
+        const cmp = CMP_OPS[op];
+        if (cmp) return { t: 'cmp', op: cmp, left: this.expr(node.d.leftExpr), right: this.expr(node.d.rightExpr), s, e };
+        if (op === OperatorType.BitwiseAnd) return { t: 'intersect', left: this.expr(node.d.leftExpr), right: this.expr(node.d.rightExpr), s, e };
+        return { t: 'other', parts: [this.expr(node.d.leftExpr), this.expr(node.d.rightExpr)], s, e };
+      }
+      case ParseNodeType.UnaryOperation:
+        if (node.d.operator === OperatorType.Not) return { t: 'not', value: this.expr(node.d.expr), s, e };
+        return { t: 'other', parts: [this.expr(node.d.expr)], s, e };
+      case ParseNodeType.Ternary:
+        return { t: 'ternary', test: this.expr(node.d.testExpr), then: this.expr(node.d.ifExpr), else: this.expr(node.d.elseExpr), s, e };
+      case ParseNodeType.AssignmentExpression:
+        return { t: 'walrus', target: this.identifier(node.d.name), value: this.expr(node.d.rightExpr), s, e };
+      case ParseNodeType.Lambda:
+        return { t: 'lambda', params: this.params(node.d.params).map((p) => p.name), body: this.expr(node.d.expr), s, e };
+      case ParseNodeType.Await:
+        return this.expr(node.d.expr);
+      case ParseNodeType.TypeAnnotation:
+        return this.expr(node.d.valueExpr);
+      case ParseNodeType.Yield:
+        return { t: 'other', parts: node.d.expr ? [this.expr(node.d.expr)] : [], s, e };
+      case ParseNodeType.YieldFrom:
+        return { t: 'other', parts: [this.expr(node.d.expr)], s, e };
+      default:
+        return { t: 'other', parts: [], s, e };
     }
-    case ParseNodeType.UnaryOperation:
-      if (node.d.operator === OperatorType.Not) return { ...sp, t: 'not', value: lowerExpr(node.d.expr) };
-      return { ...sp, t: 'other', parts: [lowerExpr(node.d.expr)] };
-    case ParseNodeType.Ternary:
-      return { ...sp, t: 'ternary', test: lowerExpr(node.d.testExpr), then: lowerExpr(node.d.ifExpr), else: lowerExpr(node.d.elseExpr) };
-    case ParseNodeType.AssignmentExpression:
-      return { ...sp, t: 'walrus', target: node.d.name.d.value, value: lowerExpr(node.d.rightExpr) };
-    case ParseNodeType.Lambda:
-      return { ...sp, t: 'lambda', params: lowerParams(node.d.params).map((p) => p.name), body: lowerExpr(node.d.expr) };
-    case ParseNodeType.Await:
-      return lowerExpr(node.d.expr);
-    case ParseNodeType.TypeAnnotation:
-      return lowerExpr(node.d.valueExpr);
-    case ParseNodeType.Yield:
-      return { ...sp, t: 'other', parts: node.d.expr ? [lowerExpr(node.d.expr)] : [] };
-    case ParseNodeType.YieldFrom:
-      return { ...sp, t: 'other', parts: [lowerExpr(node.d.expr)] };
-    default:
-      return { ...sp, t: 'other', parts: [] };
   }
-}
 
-function lowerComprehension(node: import('@zzzen/pyright-internal/dist/parser/parseNodes.js').ComprehensionNode, kind: 'list' | 'set' | 'gen' | 'dict'): Expr {
-  const fors: CompFor[] = [];
-  for (const part of node.d.forIfNodes) {
-    if (part.nodeType === ParseNodeType.ComprehensionFor) fors.push({ target: lowerTarget(part.d.targetExpr), iter: lowerExpr(part.d.iterableExpr), ifs: [] });
-    else fors[fors.length - 1]?.ifs.push(lowerExpr(part.d.testExpr));
+  private comprehension(node: ComprehensionNode, kind: 'list' | 'set' | 'gen' | 'dict'): Expr {
+    const fors: CompFor[] = [];
+    for (const part of node.d.forIfNodes) {
+      if (part.nodeType === ParseNodeType.ComprehensionFor) fors.push({ target: this.target(part.d.targetExpr), iter: this.expr(part.d.iterableExpr), ifs: [] });
+      else fors[fors.length - 1]?.ifs.push(this.expr(part.d.testExpr));
+    }
+    for (const f of fors) f.ifs = exact(f.ifs);
+    const inner = node.d.expr;
+    if (inner.nodeType === ParseNodeType.DictionaryKeyEntry) {
+      return { t: 'comp', kind: 'dict', fors: exact(fors), elt: this.expr(inner.d.keyExpr), value: this.expr(inner.d.valueExpr), s: node.start, e: end(node) };
+    }
+    return { t: 'comp', kind, fors: exact(fors), elt: this.expr(inner), value: undefined, s: node.start, e: end(node) };
   }
-  const inner = node.d.expr;
-  if (inner.nodeType === ParseNodeType.DictionaryKeyEntry) {
-    return { ...span(node), t: 'comp', kind: 'dict', fors, elt: lowerExpr(inner.d.keyExpr), value: lowerExpr(inner.d.valueExpr) };
-  }
-  return { ...span(node), t: 'comp', kind, fors, elt: lowerExpr(inner) };
 }
