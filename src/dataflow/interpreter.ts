@@ -9,7 +9,8 @@ import {
   EMPTY, constantStrings, extend, obj, ofKind, outside, refs, taints, union, withStep,
   type Fact, type ObjectRef, type Origin, type Step, type TaintFact, type Value, valueId,
 } from './facts.js';
-import type { AttributeSite, CallSite, SinkReport, SiteContext } from './library.js';
+import type { AttributeSite, CallSite, SinkReport } from './library.js';
+import { FrameAssignAttributeSite, FrameAttributeSite, FrameCallSite, type SiteFrame } from './sites.js';
 import type { SinkRecord } from './summary.js';
 import type { ClassInfo, FunctionInfo, ProjectIndex } from '../semantic/project.js';
 import { bindArguments, substituteFact } from './arguments.js';
@@ -39,7 +40,7 @@ interface LoopContext {
   breaks: Env[];
 }
 
-export class Frame {
+export class Frame implements SiteFrame {
   readonly env: Env;
   returned: Value = EMPTY;
   readonly sinks: SinkRecord[] = [];
@@ -362,7 +363,8 @@ export class Frame {
         return;
       case 'attr': {
         const base = this.evaluate(target.obj);
-        for (const m of this.engine.models) m.assignAttribute?.(base, target.name, stepped, { ...this.context(), node: stmt, targetExpr: target });
+        const site = new FrameAssignAttributeSite(this, stmt, target);
+        for (const m of this.engine.models) m.assignAttribute?.(base, target.name, stepped, site);
         for (const ref of refs(base)) {
           const cell = cellOf(ref, target.name);
           if (cell) this.engine.writeCell(cell, storable(ref, stepped));
@@ -585,7 +587,7 @@ export class Frame {
   }
 
   attribute(base: Value, name: string, expr: Extract<Expr, { t: 'attr' }>): Value {
-    const site: AttributeSite = { ...this.context(), expr };
+    const site = new FrameAttributeSite(this, expr);
     for (const m of this.engine.models) {
       const v = m.attribute?.(base, name, site);
       if (v) return v;
@@ -695,11 +697,7 @@ export class Frame {
       }
       this.onNamedCall(expr.fn.id, plain, named);
     }
-    const site: CallSite = {
-      ...this.context(),
-      expr, callee, receiver, method, args, kwargs, spread,
-      receiverExpr: expr.fn.t === 'attr' ? expr.fn.obj : undefined,
-    };
+    const site = new FrameCallSite(this, expr, callee, receiver, method, expr.fn.t === 'attr' ? expr.fn.obj : undefined, args, kwargs, spread);
     let result: Value | undefined;
     for (const m of this.engine.models) {
       const v = m.call?.(site);
@@ -903,24 +901,15 @@ export class Frame {
     }
   }
 
-  // ---- site context -----------------------------------------------------------------------------
+  // ---- what sites lend library hooks ----------------------------------------------------------
 
-  private cachedContext?: SiteContext;
+  evaluateInModule(module: string, expr: Expr): Value {
+    return this.engine.evaluateInModule(module, expr);
+  }
 
-  private context(): SiteContext {
-    this.cachedContext ??= {
-      project: this.project,
-      path: this.path,
-      step: (node, note) => this.step(node, note),
-      text: (node) => this.text(node),
-      report: (sink) => this.report(sink),
-      evaluate: (expr) => this.evaluate(expr),
-      evaluateInModule: (module, expr) => this.engine.evaluateInModule(module, expr),
-      rebind: (expr, value) => {
-        if (expr.t === 'name') this.env.set(expr.id, value);
-      },
-    };
-    return this.cachedContext;
+  /** Gives a variable a new value from here on (a validator that bounds the mapping it checked). */
+  rebind(expr: Expr, value: Value): void {
+    if (expr.t === 'name') this.env.set(expr.id, value);
   }
 
   step(node: Span, note?: string): Step {
