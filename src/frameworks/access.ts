@@ -5,9 +5,14 @@ import type { Engine } from '../dataflow/engine.js';
 import type { ClassInfo } from '../semantic/project.js';
 import type { Expr } from '../python/ir.js';
 
+/** Values are never changed once made; every model asks each call's callee for its outside paths. */
+const pathsOf = new WeakMap<Value, readonly string[]>();
+
 /** The outside access paths a value may be (`flask.request.get_json`). */
-export function externalPaths(value: Value): string[] {
-  return refs(value).flatMap((r) => (r.type === 'external' ? [r.path] : []));
+export function externalPaths(value: Value): readonly string[] {
+  let paths = pathsOf.get(value);
+  if (!paths) pathsOf.set(value, (paths = refs(value).flatMap((r) => (r.type === 'external' ? [r.path] : []))));
+  return paths;
 }
 
 export function isExternal(value: Value, ...paths: string[]): boolean {
