@@ -19,11 +19,14 @@ export interface ScanOptions extends Omit<Settings, 'severity' | 'minConfidence'
   path: string;
   /** Read and write `.massassign_cache/` in the scan root (the CLI's default; off unless asked for here). */
   cache?: boolean;
-  /** Threads that parse and lower entry code (default: one per core; 1 keeps it all on this thread). */
+  /**
+   * Threads that scan the parts, or that lower the entry code of a scan of one part (default: one per core; 1
+   * keeps it all on this thread).
+   */
   workers?: number;
   /** Called as files are read, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
-  /** Called as functions are analysed, after reading, for a progress bar. */
+  /** Called as functions are analysed, after reading, for a progress bar (as parts are, when there are several). */
   onAnalysisProgress?: (done: number, total: number) => void;
 }
 

@@ -77,7 +77,7 @@ export function registerScanCommand(program: Command, setExitCode: (code: number
     .option('--show-suppressed', 'list the findings silenced by ignore comments', false)
     .option('--warn-unused-ignores', 'warn on stderr about ignore comments that silence nothing', false)
     .option('--no-cache', 'neither read nor write .massassign_cache/ in the scanned folder')
-    .option('--workers <n>', 'threads that parse the code (default: one per core)', positiveInteger)
+    .option('--workers <n>', 'threads that parse and analyse the code (default: one per core)', positiveInteger)
     .option('-q, --quiet', 'print only the findings: no summary, no progress bar', false)
     .addOption(new Option('--color <when>', 'colour the text output: always, never or auto (a terminal; FORCE_COLOR, NO_COLOR and TERM=dumb count)').choices(['always', 'never', 'auto']))
     .option('--no-color', 'never colour the output (same as --color never)')
