@@ -21,6 +21,8 @@ export interface SourceFile {
   source: string;
   /** Content hash under the tool's code stamp: the key of the file's lowered IR in the cache. */
   key: string;
+  /** Whether it holds Flask entry code (entryCodeTest). */
+  entry: boolean;
 }
 
 /** What one part's scan found, and the problems it met: plain data, so it crosses threads and goes in the cache. */
@@ -33,18 +35,26 @@ export type PartOptions = Omit<ScanOptions, 'onProgress' | 'onAnalysisProgress' 
 
 export const NOT_ANALYSED = 'not analysed';
 
+/** Like Semgrep's prefilter: whether a file holds Flask entry code (it reads the request, declares routes). */
+export function entryCodeTest(options: Pick<ScanOptions, 'extraSources'>): (source: string) => boolean {
+  const entry = entryPattern(options.extraSources ?? []);
+  return (source) => entry.test(withoutBlankLines(source));
+}
+
+/** Whether a part has anything to analyse: entry code, or a connexion app (its handlers need not import Flask). */
+export function needsAnalysis(files: SourceFile[]): boolean {
+  return files.some((f) => f.entry || isConnexionApp(f.source));
+}
+
 /**
- * Like Semgrep's prefilter: Flask entry code (it reads the request, declares routes) is lowered now; any other
- * module only when the analysis first resolves a name into it, so a file no entry code reaches through imports
- * is read but never parsed. With more than one lowering worker, the modules entry code imports (and so on) are
- * lowered ahead on the threads too, since the analysis is about to ask for them. A part with no entry code and
- * no connexion app has nothing to analyse.
+ * Entry code is lowered now; any other module only when the analysis first resolves a name into it, so a file
+ * no entry code reaches through imports is read but never parsed. With more than one lowering worker, the
+ * modules entry code imports (and so on) are lowered ahead on the threads too, since the analysis is about to
+ * ask for them.
  */
 export async function scanPart(files: SourceFile[], options: PartOptions & Pick<ScanOptions, 'onAnalysisProgress'>, cache: ScanCache | undefined, workers: number): Promise<PartResult> {
   const errors: ScanError[] = [];
-  const entry = entryPattern(options.extraSources ?? []);
-  const entries = files.filter((s) => entry.test(withoutBlankLines(s.source)));
-  if (entries.length === 0 && !files.some((f) => isConnexionApp(f.source))) return { findings: [], routes: [], models: [], errors };
+  const entries = files.filter((f) => f.entry);
   const lowered = await lowerAhead(entries, workers > 1 ? files : [], cache, workers);
 
   const modules: ModuleIR[] = [];

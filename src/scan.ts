@@ -7,7 +7,7 @@ import { ScanCache, digest } from './cache/cache.js';
 import { toolStamp } from './cache/stamp.js';
 import { CANNOT_READ, findPythonFiles, moduleNameOf } from './files.js';
 import type { ScanError, ScanResult } from './result.js';
-import { NOT_ANALYSED, scanPart, type PartOptions, type PartResult, type SourceFile } from './scan-part.js';
+import { NOT_ANALYSED, entryCodeTest, needsAnalysis, scanPart, type PartOptions, type PartResult, type SourceFile } from './scan-part.js';
 import { partition } from './semantic/partition.js';
 import { scanPartsOnThreads } from './workers/part-pool.js';
 import { defaultWorkers } from './workers/pool.js';
@@ -29,6 +29,12 @@ export interface ScanOptions extends Omit<Settings, 'severity' | 'minConfidence'
   /** Called as functions are analysed, after reading, for a progress bar (as parts are, when there are several). */
   onAnalysisProgress?: (done: number, total: number) => void;
 }
+
+/**
+ * Below this much source in the parts to analyse, starting threads (each loads the analyser and warms it up)
+ * costs more than it saves.
+ */
+const PARALLEL_PARTS_FROM_BYTES = 512 * 1024;
 
 /** The options that do not change what a scan finds: everything else is part of the result cache's key. */
 const NOT_RESULT_SETTINGS = new Set(['path', 'cache', 'workers', 'onProgress', 'onAnalysisProgress']);
@@ -57,13 +63,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   if (files.length === 0) errors.push({ path: '.', message: 'no Python files found' });
   const cache = options.cache ? new ScanCache(root) : undefined;
   const stamp = toolStamp();
+  const isEntryCode = entryCodeTest(options);
   const sources: SourceFile[] = [];
   let bytes = 0;
   files.forEach((path, index) => {
     const source = readSource(root, path, errors);
     if (source !== undefined) {
       bytes += source.length;
-      sources.push({ path, source, key: digest(stamp, source) });
+      sources.push({ path, source, key: digest(stamp, source), entry: isEntryCode(source) });
     }
     options.onProgress?.(index + 1, files.length);
   });
@@ -80,12 +87,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const parts = partition(sources.map((file) => ({ ...file, ...moduleNameOf(file.path) })));
   const workers = options.workers ?? defaultWorkers();
   const partKeys = parts.map((part) => cache && digest(stamp, settings, ...part.flatMap((s) => [s.path, s.key])));
-  const results: (PartResult | undefined)[] = partKeys.map((key) => (key ? cache!.get<PartResult>('part', key) : undefined));
+  const nothing: PartResult = { findings: [], routes: [], models: [], errors: [] };
+  const results = parts.map((part, i) => (!needsAnalysis(part) ? nothing : partKeys[i] ? cache!.get<PartResult>('part', partKeys[i]) : undefined));
   const missing = parts.flatMap((_, i) => (results[i] ? [] : [i]));
+  const missingBytes = missing.reduce((sum, i) => sum + parts[i]!.reduce((n, f) => n + f.source.length, 0), 0);
   const partOptions = plainOptions(options);
   let done = 0;
   const partDone = () => options.onAnalysisProgress?.(++done, missing.length);
-  if (workers > 1 && missing.length > 1) {
+  if (workers > 1 && missing.length > 1 && missingBytes >= PARALLEL_PARTS_FROM_BYTES) {
     const fresh = await scanPartsOnThreads(missing.map((i) => parts[i]!), partOptions, cache ? root : undefined, workers, partDone);
     missing.forEach((i, k) => { results[i] = fresh[k]; });
   } else {

@@ -25,8 +25,8 @@ function copyOfFixtures(): string {
 
 test('findings are the same with one worker, two workers, a cold cache and a warm cache', async () => {
   const root = copyOfFixtures();
-  // Enough source that two workers really start (the pool runs on this thread below 256 KB).
-  writeFileSync(join(root, 'bulk.py'), `from flask import request\n${'def f():\n    return request.args\n'.repeat(12_000)}`);
+  // Enough source that two workers really start (parts are scanned on this thread below 512 KB).
+  writeFileSync(join(root, 'bulk.py'), `from flask import request\n${'def f():\n    return request.args\n'.repeat(20_000)}`);
   const plain = await answer({ path: root, workers: 1 });
   assert.equal(await answer({ path: root, workers: 2 }), plain);
   assert.equal(await answer({ path: root, workers: 2, cache: true }), plain);

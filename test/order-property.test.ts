@@ -88,7 +88,7 @@ function signature(finding: Finding, sourceOf: (path: string) => string, prefix 
 }
 
 async function findingsOf(root: string, prefix = ''): Promise<string[]> {
-  const result = await scan({ path: root });
+  const result = await scan({ path: root, workers: 1 });
   const base = statSync(root).isFile() ? join(root, '..') : root;
   return result.findings.map((f) => signature(f, (p) => readFileSync(join(base, p), 'utf8'), prefix)).sort();
 }
