@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { ScanCache, digest } from './cache/cache.js';
 import { toolStamp } from './cache/stamp.js';
 import { CANNOT_READ, findPythonFiles, moduleNameOf } from './files.js';
+import { byFindingPlace, byRoutePlace } from './analysis/analyze.js';
 import type { ScanError, ScanResult } from './result.js';
 import { NOT_ANALYSED, entryCodeTest, needsAnalysis, scanPart, type PartOptions, type PartResult, type SourceFile } from './scan-part.js';
 import { partition } from './semantic/partition.js';
@@ -46,7 +47,6 @@ export function isUnreadable(error: ScanError): boolean {
   return error.message.startsWith(CANNOT_READ);
 }
 
-
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const target = resolve(options.path);
@@ -82,11 +82,34 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const stored = resultKey ? cache!.get<ScanResult>('result', resultKey) : undefined;
   if (stored) return { ...stored, stats: stats() };
 
-  // Parts no analysis crosses (several projects side by side) are scanned apart: on the threads when there are
-  // several, each cached on its own, so a changed file re-analyses only its own part.
+  const found = await scanParts(sources, options, cache, [stamp, settings]);
+  for (const part of found) errors.push(...part.errors);
+  const result: ScanResult = {
+    version: 1,
+    root,
+    findings: found.flatMap((p) => p.findings).sort(byFindingPlace),
+    errors: errors.sort((x, y) => x.path.localeCompare(y.path)),
+    stats: stats(),
+    routes: found.flatMap((p) => p.routes).sort(byRoutePlace),
+    models: found.flatMap((p) => p.models),
+    files,
+  };
+  if (resultKey && found.every(complete)) cache!.set('result', resultKey, result);
+  return result;
+}
+
+/** A part cut short by the memory ceiling is not the answer a roomier run would give: it is not stored. */
+const complete = (part: PartResult) => !part.errors.some((e) => e.message.startsWith(NOT_ANALYSED));
+
+/**
+ * Parts no analysis crosses (several projects side by side) are scanned apart: on the threads when there are
+ * several, each cached on its own (`keyParts`: the tool stamp and the settings), so a changed file re-analyses
+ * only its own part.
+ */
+async function scanParts(sources: SourceFile[], options: ScanOptions, cache: ScanCache | undefined, keyParts: string[]): Promise<PartResult[]> {
   const parts = partition(sources.map((file) => ({ ...file, ...moduleNameOf(file.path) })));
   const workers = options.workers ?? defaultWorkers();
-  const partKeys = parts.map((part) => cache && digest(stamp, settings, ...part.flatMap((s) => [s.path, s.key])));
+  const partKeys = parts.map((part) => cache && digest(...keyParts, ...part.flatMap((s) => [s.path, s.key])));
   const nothing: PartResult = { findings: [], routes: [], models: [], errors: [] };
   const results = parts.map((part, i) => (!needsAnalysis(part) ? nothing : partKeys[i] ? cache!.get<PartResult>('part', partKeys[i]) : undefined));
   const missing = parts.flatMap((_, i) => (results[i] ? [] : [i]));
@@ -95,7 +118,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let done = 0;
   const partDone = () => options.onAnalysisProgress?.(++done, missing.length);
   if (workers > 1 && missing.length > 1 && missingBytes >= PARALLEL_PARTS_FROM_BYTES) {
-    const fresh = await scanPartsOnThreads(missing.map((i) => parts[i]!), partOptions, cache ? root : undefined, workers, partDone);
+    const fresh = await scanPartsOnThreads(missing.map((i) => parts[i]!), partOptions, cache?.root, workers, partDone);
     missing.forEach((i, k) => { results[i] = fresh[k]; });
   } else {
     for (const i of missing) {
@@ -104,24 +127,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       if (!progress) partDone();
     }
   }
-  // a part cut short by the memory ceiling is not the answer a roomier run would give: not stored
-  const complete = (part: PartResult) => !part.errors.some((e) => e.message.startsWith(NOT_ANALYSED));
   for (const i of missing) if (partKeys[i] && complete(results[i]!)) cache!.set('part', partKeys[i], results[i]);
-
-  const found = results as PartResult[];
-  for (const part of found) errors.push(...part.errors);
-  const result: ScanResult = {
-    version: 1,
-    root,
-    findings: found.flatMap((p) => p.findings).sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule)),
-    errors: errors.sort((x, y) => x.path.localeCompare(y.path)),
-    stats: stats(),
-    routes: found.flatMap((p) => p.routes).sort((a, b) => a.location.path.localeCompare(b.location.path) || a.location.line - b.location.line),
-    models: found.flatMap((p) => p.models),
-    files,
-  };
-  if (resultKey && found.every(complete)) cache!.set('result', resultKey, result);
-  return result;
+  return results as PartResult[];
 }
 
 /** The options a part's scan reads, without the callbacks (which cannot cross to a thread). */

@@ -185,11 +185,17 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
   }
 
   return {
-    findings: [...findings.values()].sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule)),
-    routes: routes.map((r) => r.endpoint).sort((a, b) => a.location.path.localeCompare(b.location.path) || a.location.line - b.location.line),
+    findings: [...findings.values()].sort(byFindingPlace),
+    routes: routes.map((r) => r.endpoint).sort(byRoutePlace),
     models: catalog.all(),
   };
 }
+
+/** Findings in file, line and rule order. */
+export const byFindingPlace = (a: Finding, b: Finding) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule);
+
+/** Routes in the order of their handlers in the files. */
+export const byRoutePlace = (a: Endpoint, b: Endpoint) => a.location.path.localeCompare(b.location.path) || a.location.line - b.location.line;
 
 function uncalledTarget(target: SinkRecord['target']): SinkRecord['target'] {
   return target.type === 'param' && target.cls ? { type: 'class', cls: target.cls } : target.type === 'param' ? { type: 'unknown' } : target;

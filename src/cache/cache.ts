@@ -16,7 +16,7 @@ export class ScanCache {
   private readonly folder: string;
   private ready = false;
 
-  constructor(root: string) {
+  constructor(readonly root: string) {
     this.folder = join(root, CACHE_FOLDER, VERSION);
   }
 
