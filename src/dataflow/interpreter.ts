@@ -9,8 +9,8 @@ import {
   EMPTY, constantStrings, extend, obj, ofKind, outside, refs, taints, union, withStep,
   type Fact, type ObjectRef, type Origin, type Step, type TaintFact, type Value, valueId,
 } from './facts.js';
-import type { AttributeSite, CallSite, SinkReport } from './library.js';
-import { FrameAssignAttributeSite, FrameAttributeSite, FrameCallSite, type SiteFrame } from './sites.js';
+import type { AttributeSite, CallSite, SinkReport, SiteContext } from './library.js';
+import { FrameAssignAttributeSite, FrameAttributeSite, FrameCallSite } from './sites.js';
 import type { SinkRecord } from './summary.js';
 import type { ClassInfo, FunctionInfo, ProjectIndex } from '../semantic/project.js';
 import { bindArguments, substituteFact } from './arguments.js';
@@ -40,7 +40,7 @@ interface LoopContext {
   breaks: Env[];
 }
 
-export class Frame implements SiteFrame {
+export class Frame implements SiteContext {
   readonly env: Env;
   returned: Value = EMPTY;
   readonly sinks: SinkRecord[] = [];

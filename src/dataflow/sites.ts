@@ -6,23 +6,12 @@ import type { ProjectIndex } from '../semantic/project.js';
 import type { Step, Value } from './facts.js';
 import type { AssignAttributeSite, AttributeSite, CallSite, SinkReport, SiteContext } from './library.js';
 
-/** What a frame lends its sites. */
-export interface SiteFrame {
-  readonly project: ProjectIndex;
-  readonly path: string;
-  step(node: Span, note?: string): Step;
-  text(node: Span): string;
-  report(sink: SinkReport): void;
-  evaluate(expr: Expr): Value;
-  evaluateInModule(module: string, expr: Expr): Value;
-  rebind(expr: Expr, value: Value): void;
-}
-
+/** What every site gets from its frame (itself a context): passed through, so a site costs one small object. */
 class FrameContext implements SiteContext {
   readonly project: ProjectIndex;
   readonly path: string;
 
-  constructor(private readonly frame: SiteFrame) {
+  constructor(private readonly frame: SiteContext) {
     this.project = frame.project;
     this.path = frame.path;
   }
@@ -54,7 +43,7 @@ class FrameContext implements SiteContext {
 
 export class FrameCallSite extends FrameContext implements CallSite {
   constructor(
-    frame: SiteFrame,
+    frame: SiteContext,
     readonly expr: Extract<Expr, { t: 'call' }>,
     readonly callee: Value,
     readonly receiver: Value | undefined,
@@ -69,13 +58,13 @@ export class FrameCallSite extends FrameContext implements CallSite {
 }
 
 export class FrameAttributeSite extends FrameContext implements AttributeSite {
-  constructor(frame: SiteFrame, readonly expr: Extract<Expr, { t: 'attr' }>) {
+  constructor(frame: SiteContext, readonly expr: Extract<Expr, { t: 'attr' }>) {
     super(frame);
   }
 }
 
 export class FrameAssignAttributeSite extends FrameContext implements AssignAttributeSite {
-  constructor(frame: SiteFrame, readonly node: Span, readonly targetExpr: Expr) {
+  constructor(frame: SiteContext, readonly node: Span, readonly targetExpr: Expr) {
     super(frame);
   }
 }
