@@ -3,10 +3,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { byFindingPlace, byRoutePlace } from './analysis/analyze.js';
 import { ScanCache, digest } from './cache/cache.js';
 import { toolStamp } from './cache/stamp.js';
 import { CANNOT_READ, findPythonFiles, moduleNameOf } from './files.js';
-import { byFindingPlace, byRoutePlace } from './analysis/analyze.js';
 import type { ScanError, ScanResult } from './result.js';
 import { NOT_ANALYSED, entryCodeTest, needsAnalysis, scanPart, type PartOptions, type PartResult, type SourceFile } from './scan-part.js';
 import { partition } from './semantic/partition.js';
