@@ -50,11 +50,14 @@ export class EvidenceCollector {
   readonly described = new Set<string>();
   private readonly principalCache = new Map<string, boolean>();
   private readonly functionsByName = new Map<string, FunctionDef[]>();
+  private readonly modelWords = new Map<ModuleIR, RegExp>();
+  private modelNames: string[] = [];
 
   constructor(private readonly project: ProjectIndex, private readonly lookup: ModelLookup) {}
 
   /** Walks the given modules (their whole bodies: functions, methods, module code). */
   collect(modules: ModuleIR[]): Evidence[] {
+    this.modelNames = [...new Set(this.lookup.models().map((q) => q.slice(q.lastIndexOf('.') + 1)))];
     for (const module of modules) this.indexFunctions(module.body);
     for (const module of modules) {
       this.project.load(module);
@@ -100,7 +103,24 @@ export class EvidenceCollector {
     this.walkBody(module, stmt.cls.body, model);
   }
 
+  /**
+   * Whether a function's text names a model (by its class name, or a name the module imports it as): the only
+   * way its code can write or scope one, but through `self` in a model's method.
+   */
+  private namesModel(module: ModuleIR, fn: FunctionDef): boolean {
+    let words = this.modelWords.get(module);
+    if (!words) {
+      const models = new Set(this.modelNames);
+      const aliases = module.body.flatMap((s) => (s.t === 'import' ? s.bindings.filter((b) => b.member && models.has(b.member)).map((b) => b.local) : []));
+      const names = [...models, ...aliases].filter((n) => /^\w+$/.test(n));
+      this.modelWords.set(module, (words = names.length > 0 ? new RegExp(`\\b(?:${names.join('|')})\\b`) : /(?!)/));
+    }
+    return words.test(module.source.slice(fn.s, fn.e));
+  }
+
   private walkFunction(module: ModuleIR, fn: FunctionDef, selfModel: string | undefined): void {
+    // a function that names no model writes none: its body (and what it defines) is left unread
+    if (!selfModel && !this.namesModel(module, fn)) return;
     const origins = new Origins(fn, this.isPrincipalFunction);
     const locals = this.modelLocals(module, fn, selfModel);
     const adminOnly = isAdminOnly(module, fn);

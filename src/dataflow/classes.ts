@@ -76,7 +76,7 @@ export function attributeWriters(cls: ClassInfo, name: string, engine: Engine): 
 function collectWriters(cls: ClassInfo, name: string, engine: Engine, seen: Set<string>): FunctionInfo[] {
   if (seen.has(cls.qname)) return [];
   seen.add(cls.qname);
-  const out = [...(ownWriters(cls).get(name) ?? [])];
+  const out = [...ownWriters(cls, name)];
   for (const base of classBases(cls, engine)) {
     for (const ref of refs(base)) {
       const baseInfo = ref.type === 'class' ? engine.project.classes.get(ref.cls) : undefined;
@@ -87,25 +87,48 @@ function collectWriters(cls: ClassInfo, name: string, engine: Engine, seen: Set<
 }
 
 const ownWritersCache = new WeakMap<ClassInfo, Map<string, FunctionInfo[]>>();
+const textWritesCache = new WeakMap<ClassInfo, Map<FunctionInfo, Set<string>>>();
 
-/** The class's own methods by each `self.name` they assign, from one walk of each method. */
-function ownWriters(cls: ClassInfo): Map<string, FunctionInfo[]> {
-  let out = ownWritersCache.get(cls);
-  if (out) return out;
-  out = new Map();
-  for (const method of cls.methods.values()) {
-    if (method.kind !== 'method') continue;
-    const names = new Set<string>();
-    selfAssigned(method.def.body, method.def.params[0]?.name ?? 'self', names);
-    for (const name of names) out.set(name, [...(out.get(name) ?? []), method]);
+/**
+ * The class's own methods that assign `self.name`. Only a method whose text writes such an attribute is walked,
+ * so the bodies of the others need not be parsed.
+ */
+function ownWriters(cls: ClassInfo, name: string): FunctionInfo[] {
+  let byName = ownWritersCache.get(cls);
+  if (!byName) ownWritersCache.set(cls, (byName = new Map()));
+  let out = byName.get(name);
+  if (!out) {
+    out = [];
+    for (const [method, written] of textWrites(cls)) {
+      if (written.has(name) && assignsSelf(method.def.body, method.def.params[0]?.name ?? 'self', name)) out.push(method);
+    }
+    byName.set(name, out);
   }
-  ownWritersCache.set(cls, out);
   return out;
 }
 
-function selfAssigned(body: Stmt[], self: string, names: Set<string>): void {
-  for (const stmt of body) {
-    if (stmt.t === 'assign') for (const t of stmt.targets) if (t.t === 'attr' && t.obj.t === 'name' && t.obj.id === self) names.add(t.name);
-    for (const child of childBodies(stmt)) selfAssigned(child, self, names);
+/** `.name =` or `.name: T =`: the text any write of an attribute holds. */
+const ATTRIBUTE_WRITE = /\.\s*(\w+)\s*\)?\s*(?::[^=\n]*)?=(?!=)/g;
+
+/** Each method's attribute names its text may assign (a superset of what its code assigns), read once per class. */
+function textWrites(cls: ClassInfo): Map<FunctionInfo, Set<string>> {
+  let out = textWritesCache.get(cls);
+  if (!out) {
+    out = new Map();
+    for (const method of cls.methods.values()) {
+      if (method.kind !== 'method') continue;
+      const text = cls.module.source.slice(method.def.s, method.def.e);
+      out.set(method, new Set(Array.from(text.matchAll(ATTRIBUTE_WRITE), (m) => m[1]!)));
+    }
+    textWritesCache.set(cls, out);
   }
+  return out;
+}
+
+function assignsSelf(body: Stmt[], self: string, name: string): boolean {
+  for (const stmt of body) {
+    if (stmt.t === 'assign' && stmt.targets.some((t) => t.t === 'attr' && t.name === name && t.obj.t === 'name' && t.obj.id === self)) return true;
+    if (childBodies(stmt).some((child) => assignsSelf(child, self, name))) return true;
+  }
+  return false;
 }

@@ -11,6 +11,8 @@ import { tagged } from './access.js';
 const PARSER = 'reqparse.parser';
 /** `reqparse.RequestParser()`, `RequestParser()`, `api.parser()`, `ns.parser()`. */
 const MAKES_PARSER = /(^|\.)(RequestParser|parser)$/;
+/** The words a statement that declares, makes or copies a parser holds. */
+const NAMES_PARSER = /\b(?:add_argument|remove_argument|RequestParser|parser|copy)\b/;
 
 export function reqparseModel(modules: Iterable<ModuleIR>): LibraryModel {
   const declared = new Map<string, Set<string>>();
@@ -54,9 +56,14 @@ function collect(module: ModuleIR, body: Stmt[], out: Map<string, Set<string>>, 
         made.set(`${module.path}:${value.s}`, name);
         copies.set(name, original);
       }
-    } else if (stmt.t === 'def') collect(module, stmt.fn.body, out, made, copies);
-    else if (stmt.t === 'class') collect(module, stmt.cls.body, out, made, copies);
-    else for (const child of childBodies(stmt)) collect(module, child, out, made, copies);
+    } else if (stmt.t === 'def') {
+      // only a body that names a parser can declare, make or copy one: the others need not be parsed
+      if (NAMES_PARSER.test(module.source.slice(stmt.fn.s, stmt.fn.e))) collect(module, stmt.fn.body, out, made, copies);
+    } else if (stmt.t === 'class') {
+      collect(module, stmt.cls.body, out, made, copies);
+    } else {
+      for (const child of childBodies(stmt)) collect(module, child, out, made, copies);
+    }
   }
 }
 

@@ -186,7 +186,7 @@ export class AuthResolver {
       }
     }
     for (const module of this.engine.project.modules.values()) {
-      if (module.entry) forEachCall(module.body, (call) => {
+      if (module.entry && BEFORE_REQUEST.test(module.source)) forEachCall(module.body, (call) => {
         if (call.fn.t !== 'attr' || !/^before_(app_)?request$/.test(call.fn.name) || !call.args[0]) return;
         const owner = this.engine.evaluateInModule(module.name, call.fn.obj);
         for (const r of refs(this.engine.evaluateInModule(module.name, call.args[0].value))) {
@@ -197,6 +197,9 @@ export class AuthResolver {
     return hooks;
   }
 }
+
+/** What a module that registers a request hook holds (only such a module is walked for one). */
+const BEFORE_REQUEST = /\bbefore_(app_)?request\b/;
 
 type CredentialRead = { where: 'header' | 'query' | 'cookie'; name: string };
 
