@@ -12,7 +12,7 @@ import type { ScanError } from './result.js';
 import { isConnexionApp } from './semantic/partition.js';
 import { childBodies } from './semantic/project.js';
 import { ModuleResolver } from './semantic/resolve.js';
-import { lowerFile, type LoweredFile } from './workers/lower-file.js';
+import { lowerFile, withDeferredBodies, type LoweredFile } from './workers/lower-file.js';
 import { LoweringPool } from './workers/pool.js';
 import type { ScanOptions } from './scan.js';
 
@@ -66,7 +66,7 @@ export async function scanPart(files: SourceFile[], options: PartOptions & Pick<
       continue;
     }
     for (const message of now!.problems) errors.push({ path: file.path, message });
-    if (now!.body) modules.push({ path: file.path, ...moduleNameOf(file.path), source: file.source, lineStarts: lineStartsOf(file.source), body: now!.body, entry: true });
+    if (now!.body) modules.push({ path: file.path, ...moduleNameOf(file.path), source: file.source, lineStarts: lineStartsOf(file.source), body: liveBody(file, now!.body, errors), entry: true });
   }
   return { ...analyze(modules, options, errors), errors };
 }
@@ -111,7 +111,10 @@ async function lowerAhead(entries: SourceFile[], all: SourceFile[], cache: ScanC
   return done;
 }
 
-/** The project modules the import statements of a body name (anywhere in it), and the submodules they import. */
+/**
+ * The project modules the import statements of a body name (anywhere in it but the bodies left for later), and the
+ * submodules they import.
+ */
 function importedModules<T extends { name: string }>(body: Stmt[], resolve: (name: string) => T | undefined, exact: (name: string) => T | undefined): T[] {
   const out: T[] = [];
   const visit = (stmts: Stmt[]) => {
@@ -144,6 +147,11 @@ function importedModules<T extends { name: string }>(body: Stmt[], resolve: (nam
  */
 function withoutBlankLines(source: string): string {
   return source.replace(/\n[^\S\n]*(?=\n)/g, '');
+}
+
+/** A lowered body whose deferred function bodies parse when read, listing their problems with the file's. */
+function liveBody(file: SourceFile, body: Stmt[], errors: ScanError[]): Stmt[] {
+  return withDeferredBodies(body, file.source, (message) => errors.push({ path: file.path, message }));
 }
 
 /**
@@ -181,7 +189,7 @@ function lowerLater(file: SourceFile, errors: ScanError[], cache: ScanCache | un
       cache?.set('ir', file.key, lowered);
     }
     for (const message of lowered.problems) errors.push({ path: file.path, message });
-    return lowered.body ?? [];
+    return liveBody(file, lowered.body ?? [], errors);
   };
   Object.defineProperties(module, {
     body: { enumerable: true, get: () => (body ??= lower()) },

@@ -88,7 +88,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     version: 1,
     root,
     findings: found.flatMap((p) => p.findings).sort(byFindingPlace),
-    errors: errors.sort((x, y) => x.path.localeCompare(y.path)),
+    errors: errors.sort((x, y) => x.path.localeCompare(y.path) || x.message.localeCompare(y.message)),
     stats: stats(),
     routes: found.flatMap((p) => p.routes).sort(byRoutePlace),
     models: found.flatMap((p) => p.models),

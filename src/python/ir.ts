@@ -90,6 +90,11 @@ export interface FunctionDef extends Span {
   params: Param[];
   decorators: Expr[];
   body: Stmt[];
+  /**
+   * Set while the body is not parsed yet (python/deferred-body.ts): the offset of the start of its first line.
+   * Its text ends at `e`.
+   */
+  deferredFrom?: number;
   isAsync: boolean;
   /** The return annotation (`-> User`). */
   returns?: Expr;

@@ -6,6 +6,7 @@
 import { ParseNodeType, type ExpressionNode, type ParseNode, type StatementNode, type SuiteNode, type ArgumentNode, type ParameterNode, type FunctionNode, type ClassNode, type IfNode, type NameNode, type ImportAsNode, type ComprehensionNode } from '@zzzen/pyright-internal/dist/parser/parseNodes.js';
 import { OperatorType, KeywordType } from '@zzzen/pyright-internal/dist/parser/tokenizerTypes.js';
 import type { ModuleNode } from './parse.js';
+import type { DeferredBody } from './skim.js';
 import type { Arg, CmpOp, CompFor, DictEntry, Expr, FunctionDef, ClassDef, ImportBinding, Param, Stmt } from './ir.js';
 
 const CMP_OPS: Partial<Record<OperatorType, CmpOp>> = {
@@ -21,8 +22,6 @@ const CMP_OPS: Partial<Record<OperatorType, CmpOp>> = {
   [OperatorType.GreaterThanOrEqual]: '>=',
 };
 
-const end = (node: ParseNode) => node.start + node.length;
-
 /** A list built with `push` keeps spare room (17 slots for one item); its copy is exactly as long. */
 const exact = <T>(list: T[]): T[] => list.slice();
 
@@ -32,14 +31,49 @@ const exact = <T>(list: T[]): T[] => list.slice();
  */
 const flat = (name: string): string => (name.length < 13 ? name : Buffer.from(name, 'utf16le').toString('utf16le'));
 
-/** Lowers a module, function bodies included: the IR is plain data, so it can be cached and sent between threads. */
-export function lowerModule(tree: ModuleNode): Stmt[] {
-  return new FileLowering().statements(tree.d.statements);
+/** Where an offset of the parsed text is in the file: the identity when the text is the file. */
+export type Place = (offset: number) => number;
+
+const sameOffset: Place = (offset) => offset;
+
+/**
+ * Lowers a module, function bodies included but those `deferred` (cut out of the text parsed, whose offsets
+ * `place` maps back to the file): those functions keep where their body starts, for lowerFunctionBody. The IR is
+ * plain data, so it can be cached and sent between threads.
+ */
+export function lowerModule(tree: ModuleNode, deferred: readonly DeferredBody[] = [], place: Place = sameOffset): Stmt[] {
+  return new FileLowering(place, deferred).statements(tree.d.statements);
+}
+
+/** Lowers the body of the one function of a parsed text, a function body's text placed in the file by `place`. */
+export function lowerFunctionBody(tree: ModuleNode, place: Place): Stmt[] {
+  const fn = tree.d.statements[0];
+  return fn?.nodeType === ParseNodeType.Function ? new FileLowering(place, []).suite(fn.d.suite) : [];
 }
 
 /** One file's lowering: it keeps each name (identifier or dotted module) once, however often the file repeats it. */
 class FileLowering {
   private readonly names = new Map<string, string>();
+  private readonly deferred: Map<number, DeferredBody>;
+  /** The end of the last deferred body lowered: a statement the parser ended at a cut body ends there. */
+  private deferredEnd = -1;
+
+  constructor(private readonly place: Place, deferred: readonly DeferredBody[]) {
+    this.deferred = new Map(deferred.map((d) => [d.nameOffset, d]));
+  }
+
+  private at(node: ParseNode): number {
+    return this.place(node.start);
+  }
+
+  private end(node: ParseNode): number {
+    return this.place(node.start + node.length);
+  }
+
+  /** The end of a compound statement, once its bodies are lowered: past the deferred body it may end with. */
+  private endAfterBodies(node: ParseNode): number {
+    return Math.max(this.end(node), this.deferredEnd);
+  }
 
   statements(nodes: readonly (StatementNode | ParseNode)[]): Stmt[] {
     const out: Stmt[] = [];
@@ -47,7 +81,7 @@ class FileLowering {
     return exact(out);
   }
 
-  private suite(suite: SuiteNode | undefined): Stmt[] {
+  suite(suite: SuiteNode | undefined): Stmt[] {
     return suite ? this.statements(suite.d.statements) : [];
   }
 
@@ -71,14 +105,14 @@ class FileLowering {
     let orelse: Stmt[] = last ? this.suite(last as SuiteNode) : [];
     for (let i = chain.length - 1; i >= 0; i--) {
       const node = chain[i]!;
-      orelse = [{ t: 'if', test: this.expr(node.d.testExpr), body: this.suite(node.d.ifSuite), orelse, s: node.start, e: end(node) }];
+      orelse = [{ t: 'if', test: this.expr(node.d.testExpr), body: this.suite(node.d.ifSuite), orelse, s: this.at(node), e: this.endAfterBodies(node) }];
     }
     return orelse[0]!;
   }
 
   private statement(node: ParseNode, out: Stmt[]): void {
-    const s = node.start;
-    const e = end(node);
+    const s = this.at(node);
+    const e = this.end(node);
     switch (node.nodeType) {
       case ParseNodeType.StatementList:
         for (const inner of node.d.statements) this.statement(inner, out);
@@ -105,10 +139,10 @@ class FileLowering {
         out.push(this.ifChain(node));
         return;
       case ParseNodeType.For:
-        out.push({ t: 'for', target: this.target(node.d.targetExpr), iter: this.expr(node.d.iterableExpr), body: this.suite(node.d.forSuite), orelse: this.suite(node.d.elseSuite), s, e });
+        out.push({ t: 'for', target: this.target(node.d.targetExpr), iter: this.expr(node.d.iterableExpr), body: this.suite(node.d.forSuite), orelse: this.suite(node.d.elseSuite), s, e: this.endAfterBodies(node) });
         return;
       case ParseNodeType.While:
-        out.push({ t: 'while', test: this.expr(node.d.testExpr), body: this.suite(node.d.whileSuite), orelse: this.suite(node.d.elseSuite), s, e });
+        out.push({ t: 'while', test: this.expr(node.d.testExpr), body: this.suite(node.d.whileSuite), orelse: this.suite(node.d.elseSuite), s, e: this.endAfterBodies(node) });
         return;
       case ParseNodeType.Try:
         out.push({
@@ -118,7 +152,7 @@ class FileLowering {
           orelse: this.suite(node.d.elseSuite),
           final: this.suite(node.d.finallySuite),
           s,
-          e,
+          e: this.endAfterBodies(node),
         });
         return;
       case ParseNodeType.With:
@@ -127,11 +161,11 @@ class FileLowering {
           items: node.d.withItems.map((item) => ({ value: this.expr(item.d.expr), target: item.d.target ? this.target(item.d.target) : undefined })),
           body: this.suite(node.d.suite),
           s,
-          e,
+          e: this.endAfterBodies(node),
         });
         return;
       case ParseNodeType.Match:
-        out.push({ t: 'match', subject: this.expr(node.d.expr), cases: node.d.cases.map((c) => this.suite(c.d.suite)), s, e });
+        out.push({ t: 'match', subject: this.expr(node.d.expr), cases: node.d.cases.map((c) => this.suite(c.d.suite)), s, e: this.endAfterBodies(node) });
         return;
       case ParseNodeType.Return:
         out.push({ t: 'return', value: node.d.expr ? this.expr(node.d.expr) : undefined, s, e });
@@ -160,10 +194,10 @@ class FileLowering {
         return;
       }
       case ParseNodeType.Function:
-        out.push({ t: 'def', fn: this.function(node), s, e });
+        out.push({ t: 'def', fn: this.function(node), s, e: this.endAfterBodies(node) });
         return;
       case ParseNodeType.Class:
-        out.push({ t: 'class', cls: this.class(node), s, e });
+        out.push({ t: 'class', cls: this.class(node), s, e: this.endAfterBodies(node) });
         return;
       case ParseNodeType.Pass:
       case ParseNodeType.Global:
@@ -186,16 +220,19 @@ class FileLowering {
   }
 
   private function(node: FunctionNode): FunctionDef {
+    const deferred = this.deferred.get(this.at(node.d.name));
+    if (deferred) this.deferredEnd = Math.max(this.deferredEnd, deferred.to);
     return {
       name: this.identifier(node.d.name),
-      nameOffset: node.d.name.start,
+      nameOffset: this.at(node.d.name),
       params: this.params(node.d.params),
       decorators: node.d.decorators.map((d) => this.expr(d.d.expr)),
-      body: this.suite(node.d.suite),
+      body: deferred ? [] : this.suite(node.d.suite),
+      deferredFrom: deferred?.from,
       isAsync: node.d.isAsync,
       returns: node.d.returnAnnotation ? this.expr(node.d.returnAnnotation) : undefined,
-      s: node.start,
-      e: end(node),
+      s: this.at(node),
+      e: this.endAfterBodies(node),
     };
   }
 
@@ -222,12 +259,12 @@ class FileLowering {
   private class(node: ClassNode): ClassDef {
     return {
       name: this.identifier(node.d.name),
-      nameOffset: node.d.name.start,
+      nameOffset: this.at(node.d.name),
       bases: node.d.arguments.map((arg) => this.arg(arg)),
       decorators: node.d.decorators.map((d) => this.expr(d.d.expr)),
       body: this.suite(node.d.suite),
-      s: node.start,
-      e: end(node),
+      s: this.at(node),
+      e: this.endAfterBodies(node),
     };
   }
 
@@ -242,8 +279,8 @@ class FileLowering {
   }
 
   private expr(node: ExpressionNode | ParseNode): Expr {
-    const s = node.start;
-    const e = end(node);
+    const s = this.at(node);
+    const e = this.end(node);
     switch (node.nodeType) {
       case ParseNodeType.Name:
         return { t: 'name', id: this.identifier(node), s, e };
@@ -335,8 +372,8 @@ class FileLowering {
     for (const f of fors) f.ifs = exact(f.ifs);
     const inner = node.d.expr;
     if (inner.nodeType === ParseNodeType.DictionaryKeyEntry) {
-      return { t: 'comp', kind: 'dict', fors: exact(fors), elt: this.expr(inner.d.keyExpr), value: this.expr(inner.d.valueExpr), s: node.start, e: end(node) };
+      return { t: 'comp', kind: 'dict', fors: exact(fors), elt: this.expr(inner.d.keyExpr), value: this.expr(inner.d.valueExpr), s: this.at(node), e: this.end(node) };
     }
-    return { t: 'comp', kind, fors: exact(fors), elt: this.expr(inner), value: undefined, s: node.start, e: end(node) };
+    return { t: 'comp', kind, fors: exact(fors), elt: this.expr(inner), value: undefined, s: this.at(node), e: this.end(node) };
   }
 }

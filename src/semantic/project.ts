@@ -88,7 +88,8 @@ export class ProjectIndex {
       siblings.set(qname, info);
     }
     if (owner && !owner.methods.has(def.name)) owner.methods.set(def.name, info);
-    this.indexBody(module, def.body, qname, undefined, info);
+    // a body left for later (python/skim.ts) defines nothing: it is not read to index it
+    if (def.deferredFrom === undefined) this.indexBody(module, def.body, qname, undefined, info);
     return info;
   }
 
