@@ -1,5 +1,6 @@
 // Finds the Python files to scan: walks the root, honours .gitignore files, --include/--exclude globs,
-// skips virtualenvs, site-packages, node_modules and hidden folders, and follows symlinked folders once.
+// skips virtualenvs, site-packages, node_modules and hidden folders, and follows symlinked folders once; and
+// reads one as text.
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -133,4 +134,20 @@ export function moduleNameOf(relPath: string): { name: string; isPackage: boolea
   const isPackage = parts[parts.length - 1] === '__init__';
   if (isPackage) parts.pop();
   return { name: parts.join('.') || '__init__', isPackage };
+}
+
+/** A file's text (UTF-8, without a byte order mark), or undefined with the reason in `problems`. */
+export function readSource(root: string, path: string, problems: WalkProblem[]): string | undefined {
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(join(root, path));
+  } catch (error) {
+    problems.push({ path, message: `${CANNOT_READ} file: ${codeOf(error)}` });
+    return undefined;
+  }
+  if (buffer.includes(0)) {
+    problems.push({ path, message: 'binary file, not Python source' });
+    return undefined;
+  }
+  return buffer.toString('utf8').replace(/^\uFEFF/, '');
 }

@@ -1,10 +1,11 @@
-// Scans one part of a project (semantic/partition.ts): lowers its Flask entry code, and the modules that code
-// imports, ahead (from the cache or on the lowering threads), any other module when the analysis first reads it,
-// and analyses the part. The same on the main thread and on an analysis thread.
+// Scans one part of a project (semantic/partition.ts): reads its files again, lowers its Flask entry code, and the
+// modules that code imports, ahead (from the cache or on the lowering threads), any other module when the analysis
+// first reads it, and analyses the part. The same on the main thread and on an analysis thread.
 import { getHeapStatistics } from 'node:v8';
 import { analyze, type Analysis } from './analysis/analyze.js';
-import type { ScanCache } from './cache/cache.js';
-import { moduleNameOf } from './files.js';
+import { digest, type ScanCache } from './cache/cache.js';
+import { toolStamp } from './cache/stamp.js';
+import { moduleNameOf, readSource } from './files.js';
 import { entryPattern } from './frameworks/flask/request.js';
 import type { ModuleIR, Stmt } from './python/ir.js';
 import { lineStartsOf } from './python/positions.js';
@@ -16,13 +17,24 @@ import { lowerFile, withDeferredBodies, type LoweredFile } from './workers/lower
 import { LoweringPool } from './workers/pool.js';
 import type { ScanOptions } from './scan.js';
 
-export interface SourceFile {
+/**
+ * A file as the scan keeps it from reading it to scanning its part. Not its text: the part's scan reads it again,
+ * so a scan holds the text of the parts being scanned, not of every file.
+ */
+export interface ScanFile {
   path: string;
-  source: string;
   /** Content hash under the tool's code stamp: the key of the file's lowered IR in the cache. */
   key: string;
   /** Whether it holds Flask entry code (entryCodeTest). */
   entry: boolean;
+  /** Whether it is a connexion app (semantic/partition.ts). */
+  connexion: boolean;
+  /** Its length in characters. */
+  size: number;
+}
+
+interface SourceFile extends ScanFile {
+  source: string;
 }
 
 /** What one part's scan found, and the problems it met: plain data, so it crosses threads and goes in the cache. */
@@ -34,6 +46,8 @@ export interface PartResult extends Analysis {
 export type PartOptions = Omit<ScanOptions, 'onProgress' | 'onAnalysisProgress' | 'cache' | 'workers'>;
 
 export const NOT_ANALYSED = 'not analysed';
+/** A file whose text was not the same when its part read it: the part is analysed as read then, and not cached. */
+export const CHANGED = 'changed while it was scanned';
 
 /** Like Semgrep's prefilter: whether a file holds Flask entry code (it reads the request, declares routes). */
 export function entryCodeTest(options: Pick<ScanOptions, 'extraSources'>): (source: string) => boolean {
@@ -42,8 +56,8 @@ export function entryCodeTest(options: Pick<ScanOptions, 'extraSources'>): (sour
 }
 
 /** Whether a part has anything to analyse: entry code, or a connexion app (its handlers need not import Flask). */
-export function needsAnalysis(files: SourceFile[]): boolean {
-  return files.some((f) => f.entry || isConnexionApp(f.source));
+export function needsAnalysis(files: ScanFile[]): boolean {
+  return files.some((f) => f.entry || f.connexion);
 }
 
 /**
@@ -52,8 +66,9 @@ export function needsAnalysis(files: SourceFile[]): boolean {
  * modules entry code imports (and so on) are lowered ahead on the threads too, since the analysis is about to
  * ask for them.
  */
-export async function scanPart(files: SourceFile[], options: PartOptions & Pick<ScanOptions, 'onAnalysisProgress'>, cache: ScanCache | undefined, workers: number): Promise<PartResult> {
+export async function scanPart(root: string, part: ScanFile[], options: PartOptions & Pick<ScanOptions, 'onAnalysisProgress'>, cache: ScanCache | undefined, workers: number): Promise<PartResult> {
   const errors: ScanError[] = [];
+  const files = readPart(root, part, options, errors);
   const entries = files.filter((f) => f.entry);
   const lowered = await lowerAhead(entries, workers > 1 ? files : [], cache, workers);
 
@@ -69,6 +84,25 @@ export async function scanPart(files: SourceFile[], options: PartOptions & Pick<
     if (now!.body) modules.push({ path: file.path, ...moduleNameOf(file.path), source: file.source, lineStarts: lineStartsOf(file.source), body: liveBody(file, now!.body, errors), entry: true });
   }
   return { ...analyze(modules, options, errors), errors };
+}
+
+/** The part's files with their text, as read now. */
+function readPart(root: string, part: ScanFile[], options: PartOptions, errors: ScanError[]): SourceFile[] {
+  const stamp = toolStamp();
+  const isEntryCode = entryCodeTest(options);
+  const out: SourceFile[] = [];
+  for (const file of part) {
+    const source = readSource(root, file.path, errors);
+    if (source === undefined) continue;
+    const key = digest(stamp, source);
+    if (key === file.key) {
+      out.push({ ...file, source });
+      continue;
+    }
+    errors.push({ path: file.path, message: `${CHANGED}: analysed as read the second time` });
+    out.push({ ...file, source, key, entry: isEntryCode(source), connexion: isConnexionApp(source), size: source.length });
+  }
+  return out;
 }
 
 /**

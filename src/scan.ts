@@ -1,15 +1,15 @@
-// scan(options): find the Python files, split them into parts no analysis crosses, scan each part (cached, on
-// worker threads when there are several) and build the ScanResult.
-import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+// scan(options): find and read the Python files, split them into parts no analysis crosses, scan each part (cached,
+// on worker threads when there are several) and build the ScanResult.
+import { statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { byFindingPlace, byRoutePlace } from './analysis/analyze.js';
 import { ScanCache, digest } from './cache/cache.js';
 import { toolStamp } from './cache/stamp.js';
-import { CANNOT_READ, findPythonFiles, moduleNameOf } from './files.js';
+import { CANNOT_READ, findPythonFiles, moduleNameOf, readSource } from './files.js';
 import type { ScanError, ScanResult } from './result.js';
-import { NOT_ANALYSED, entryCodeTest, needsAnalysis, scanPart, type PartOptions, type PartResult, type SourceFile } from './scan-part.js';
-import { partition } from './semantic/partition.js';
+import { CHANGED, NOT_ANALYSED, entryCodeTest, needsAnalysis, scanPart, type PartOptions, type PartResult, type ScanFile } from './scan-part.js';
+import { partition, partitionFacts, type PartitionFacts } from './semantic/partition.js';
 import { scanPartsOnThreads } from './workers/part-pool.js';
 import { defaultWorkers } from './workers/pool.js';
 import type { Settings } from './config/options.js';
@@ -64,13 +64,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cache = options.cache ? new ScanCache(root) : undefined;
   const stamp = toolStamp();
   const isEntryCode = entryCodeTest(options);
-  const sources: SourceFile[] = [];
+  // what the scan keeps of each file: its text is read again by its part's scan
+  const read: (ScanFile & PartitionFacts)[] = [];
   let bytes = 0;
   files.forEach((path, index) => {
     const source = readSource(root, path, errors);
     if (source !== undefined) {
       bytes += source.length;
-      sources.push({ path, source, key: digest(stamp, source), entry: isEntryCode(source) });
+      read.push({ path, key: digest(stamp, source), entry: isEntryCode(source), size: source.length, ...partitionFacts(source) });
     }
     options.onProgress?.(index + 1, files.length);
   });
@@ -78,11 +79,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   // Nothing changed since a scan with the same settings: its result stands.
   const settings = resultSettings(options);
-  const resultKey = cache && digest(stamp, settings, JSON.stringify(errors), ...sources.flatMap((s) => [s.path, s.key]));
+  const resultKey = cache && digest(stamp, settings, JSON.stringify(errors), ...read.flatMap((s) => [s.path, s.key]));
   const stored = resultKey ? cache!.get<ScanResult>('result', resultKey) : undefined;
   if (stored) return { ...stored, stats: stats() };
 
-  const found = await scanParts(sources, options, cache, [stamp, settings]);
+  const found = await scanParts(root, read, options, cache, [stamp, settings]);
   for (const part of found) errors.push(...part.errors);
   const result: ScanResult = {
     version: 1,
@@ -98,38 +99,44 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   return result;
 }
 
-/** A part cut short by the memory ceiling is not the answer a roomier run would give: it is not stored. */
-const complete = (part: PartResult) => !part.errors.some((e) => e.message.startsWith(NOT_ANALYSED));
+/**
+ * A part cut short by the memory ceiling is not the answer a roomier run would give, nor one with a file changed
+ * under the scan the answer for the text its key says: neither is stored.
+ */
+const complete = (part: PartResult) => !part.errors.some((e) => e.message.startsWith(NOT_ANALYSED) || e.message.startsWith(CHANGED));
 
 /**
  * Parts no analysis crosses (several projects side by side) are scanned apart: on the threads when there are
  * several, each cached on its own (`keyParts`: the tool stamp and the settings), so a changed file re-analyses
  * only its own part.
  */
-async function scanParts(sources: SourceFile[], options: ScanOptions, cache: ScanCache | undefined, keyParts: string[]): Promise<PartResult[]> {
-  const parts = partition(sources.map((file) => ({ ...file, ...moduleNameOf(file.path) })));
+async function scanParts(root: string, read: (ScanFile & PartitionFacts)[], options: ScanOptions, cache: ScanCache | undefined, keyParts: string[]): Promise<PartResult[]> {
+  const parts = partition(read.map((file) => ({ ...file, ...moduleNameOf(file.path) }))).map((part) => part.map(scanFile));
   const workers = options.workers ?? defaultWorkers();
   const partKeys = parts.map((part) => cache && digest(...keyParts, ...part.flatMap((s) => [s.path, s.key])));
   const nothing: PartResult = { findings: [], routes: [], models: [], errors: [] };
   const results = parts.map((part, i) => (!needsAnalysis(part) ? nothing : partKeys[i] ? cache!.get<PartResult>('part', partKeys[i]) : undefined));
   const missing = parts.flatMap((_, i) => (results[i] ? [] : [i]));
-  const missingBytes = missing.reduce((sum, i) => sum + parts[i]!.reduce((n, f) => n + f.source.length, 0), 0);
+  const missingBytes = missing.reduce((sum, i) => sum + parts[i]!.reduce((n, f) => n + f.size, 0), 0);
   const partOptions = plainOptions(options);
   let done = 0;
   const partDone = () => options.onAnalysisProgress?.(++done, missing.length);
   if (workers > 1 && missing.length > 1 && missingBytes >= PARALLEL_PARTS_FROM_BYTES) {
-    const fresh = await scanPartsOnThreads(missing.map((i) => parts[i]!), partOptions, cache?.root, workers, partDone);
+    const fresh = await scanPartsOnThreads(root, missing.map((i) => parts[i]!), partOptions, cache?.root, workers, partDone);
     missing.forEach((i, k) => { results[i] = fresh[k]; });
   } else {
     for (const i of missing) {
       const progress = missing.length === 1 ? options.onAnalysisProgress : undefined;
-      results[i] = await scanPart(parts[i]!, { ...partOptions, onAnalysisProgress: progress }, cache, workers);
+      results[i] = await scanPart(root, parts[i]!, { ...partOptions, onAnalysisProgress: progress }, cache, workers);
       if (!progress) partDone();
     }
   }
   for (const i of missing) if (partKeys[i] && complete(results[i]!)) cache!.set('part', partKeys[i], results[i]);
   return results as PartResult[];
 }
+
+/** A file as a part's scan is handed it: what partitioning read of it is left behind. */
+const scanFile = ({ path, key, entry, connexion, size }: ScanFile): ScanFile => ({ path, key, entry, connexion, size });
 
 /** The options a part's scan reads, without the callbacks (which cannot cross to a thread). */
 function plainOptions(options: ScanOptions): PartOptions {
@@ -139,19 +146,4 @@ function plainOptions(options: ScanOptions): PartOptions {
 
 function resultSettings(options: ScanOptions): string {
   return JSON.stringify(Object.entries(options).filter(([name]) => !NOT_RESULT_SETTINGS.has(name)).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-function readSource(root: string, path: string, errors: ScanError[]): string | undefined {
-  let buffer: Buffer;
-  try {
-    buffer = readFileSync(join(root, path));
-  } catch (error) {
-    errors.push({ path, message: `${CANNOT_READ} file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
-    return undefined;
-  }
-  if (buffer.includes(0)) {
-    errors.push({ path, message: 'binary file, not Python source' });
-    return undefined;
-  }
-  return buffer.toString('utf8').replace(/^\uFEFF/, '');
 }

@@ -58,3 +58,19 @@ test('two scans at once share one cache folder safely', async () => {
   assert.deepEqual(both, [plain, plain]);
   assert.equal(await answer({ path: root, cache: true }), plain);
 });
+
+test('a file changed between its first read and its part scan is analysed as it is then, said so, and not cached', async () => {
+  const root = copyOfFixtures();
+  const plain = await scan({ path: root });
+  const first = plain.findings[0]!;
+  const original = readFileSync(join(root, first.path), 'utf8');
+  const editing = (done: number, total: number) => {
+    if (done === total) writeFileSync(join(root, first.path), '');
+  };
+  const raced = await scan({ path: root, cache: true, workers: 1, onProgress: editing });
+  assert.equal(raced.findings.some((f) => f.path === first.path), false);
+  assert.ok(raced.errors.some((e) => e.path === first.path && e.message.startsWith('changed while it was scanned')));
+  // stored under the keys of the text first read, the raced answer would come back once that text is
+  writeFileSync(join(root, first.path), original);
+  assert.deepEqual((await scan({ path: root, cache: true })).findings, plain.findings);
+});

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { moduleNameOf } from '../src/files.js';
-import { partition } from '../src/semantic/partition.js';
+import { partition, partitionFacts } from '../src/semantic/partition.js';
 import { scan } from '../src/scan.js';
 
 const parts = (files: Record<string, string>) =>
-  partition(Object.entries(files).map(([path, source]) => ({ path, source, ...moduleNameOf(path) }))).map((part) => part.map((f) => f.path));
+  partition(Object.entries(files).map(([path, source]) => ({ path, ...partitionFacts(source), ...moduleNameOf(path) }))).map((part) => part.map((f) => f.path));
 
 test('imports, relative imports and submodules named by from-imports join files; unrelated files stay apart', () => {
   assert.deepEqual(parts({

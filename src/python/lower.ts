@@ -7,6 +7,7 @@ import { ParseNodeType, type ExpressionNode, type ParseNode, type StatementNode,
 import { OperatorType, KeywordType } from '@zzzen/pyright-internal/dist/parser/tokenizerTypes.js';
 import type { ModuleNode } from './parse.js';
 import type { DeferredBody } from './skim.js';
+import { ownString } from '../own-string.js';
 import type { Arg, CmpOp, CompFor, DictEntry, Expr, FunctionDef, ClassDef, ImportBinding, Param, Stmt } from './ir.js';
 
 const CMP_OPS: Partial<Record<OperatorType, CmpOp>> = {
@@ -25,11 +26,6 @@ const CMP_OPS: Partial<Record<OperatorType, CmpOp>> = {
 /** A list built with `push` keeps spare room (17 slots for one item); its copy is exactly as long. */
 const exact = <T>(list: T[]): T[] => list.slice();
 
-/**
- * A flat copy of a name. pyright builds an identifier of 13 or more characters one `+=` at a time, which V8 keeps
- * as a chain of joined strings; the copy is one run of characters (a UTF-16 round trip loses no character).
- */
-const flat = (name: string): string => (name.length < 13 ? name : Buffer.from(name, 'utf16le').toString('utf16le'));
 
 /** Where an offset of the parsed text is in the file: the identity when the text is the file. */
 export type Place = (offset: number) => number;
@@ -88,7 +84,8 @@ class FileLowering {
   private intern(text: string): string {
     const known = this.names.get(text);
     if (known !== undefined) return known;
-    const kept = flat(text);
+    // pyright builds an identifier of 13 or more characters one `+=` at a time
+    const kept = ownString(text);
     this.names.set(kept, kept);
     return kept;
   }

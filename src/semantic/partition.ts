@@ -1,6 +1,7 @@
 // Splits a scan into parts no analysis crosses: modules joined by their import statements (read from the text,
 // before any parse), by their top-level folder, and a connexion app with every module in and below its folder. The
 // parts of a folder of several projects are analysed apart: each on its own thread, each cached on its own.
+import { ownString } from '../own-string.js';
 import { ModuleResolver, type ModuleName } from './resolve.js';
 
 /** `import a.b as c, d` and `from .a import (b, c)`, at a line start (indented too), members across lines. */
@@ -9,9 +10,27 @@ const IMPORT = /^[ \t]*(?:import[ \t]+([\w. \t,]+)|from[ \t]+(\.*[\w.]*)[ \t]+im
 /** Whether a module is a connexion app, which reads its handlers by name from a spec (`operationId: api.users.create`), not by import. */
 export const isConnexionApp = (source: string) => /\.add_api\(/.test(source);
 
-export interface PartitionFile extends ModuleName {
+/** One import statement: `import` and its modules, or `from` a module and its members (names as written). */
+export interface ImportText {
+  names?: string[];
+  from?: string;
+  members?: string[];
+}
+
+/** What partitioning reads of a file's text, taken when the file is read so the text itself need not be kept. */
+export interface PartitionFacts {
+  imports: ImportText[];
+  connexion: boolean;
+}
+
+/** The facts hold copies, not substrings that would keep the whole text alive. */
+export function partitionFacts(source: string): PartitionFacts {
+  const imports = Array.from(source.matchAll(IMPORT), (m): ImportText => (m[1] !== undefined ? { names: names(m[1]) } : { from: ownString(m[2]!), members: names(m[3]!) }));
+  return { imports, connexion: isConnexionApp(source) };
+}
+
+export interface PartitionFile extends ModuleName, PartitionFacts {
   path: string;
-  source: string;
 }
 
 /** The files in parts, each in path order, the parts in the order of their first path. */
@@ -42,7 +61,7 @@ export function partition<T extends PartitionFile>(files: T[]): T[][] {
     if (first) join(first, file);
     else byFolder.set(folder, file);
     for (const target of importedBy(file, resolver)) join(file, target);
-    if (isConnexionApp(file.source)) connexionFolders.push({ folder: file.path.slice(0, file.path.lastIndexOf('/') + 1), app: file });
+    if (file.connexion) connexionFolders.push({ folder: file.path.slice(0, file.path.lastIndexOf('/') + 1), app: file });
   }
   for (const { folder, app } of connexionFolders) for (const file of files) if (file.path.startsWith(folder)) join(app, file);
 
@@ -59,18 +78,18 @@ export function partition<T extends PartitionFile>(files: T[]): T[][] {
 /** The project modules a file's import statements name, and the submodules its `from` imports name. */
 function importedBy<T extends PartitionFile>(file: T, resolver: ModuleResolver<T>): T[] {
   const out: T[] = [];
-  for (const match of file.source.matchAll(IMPORT)) {
-    if (match[1] !== undefined) {
-      for (const name of names(match[1])) {
+  for (const statement of file.imports) {
+    if (statement.names !== undefined) {
+      for (const name of statement.names) {
         const target = resolver.resolve(file, name);
         if (target) out.push(target);
       }
       continue;
     }
-    const from = match[2]!;
+    const from = statement.from!;
     const target = resolver.resolve(file, from);
     if (target) out.push(target);
-    for (const member of names(match[3]!)) {
+    for (const member of statement.members!) {
       const sub = target ? resolver.get(`${target.name}.${member}`) : resolver.resolve(file, `${from}${from.endsWith('.') ? '' : '.'}${member}`);
       if (sub) out.push(sub);
     }
@@ -80,5 +99,5 @@ function importedBy<T extends PartitionFile>(file: T, resolver: ModuleResolver<T
 
 /** The dotted names of an import list, without `as` aliases, parentheses, comments or continuations. */
 function names(list: string): string[] {
-  return list.replace(/#[^\n]*/g, '').replace(/[()\\]/g, ' ').split(',').map((item) => item.trim().split(/\s+/)[0]!).filter((name) => /^[\w.]+$/.test(name));
+  return list.replace(/#[^\n]*/g, '').replace(/[()\\]/g, ' ').split(',').map((item) => ownString(item.trim().split(/\s+/)[0]!)).filter((name) => /^[\w.]+$/.test(name));
 }

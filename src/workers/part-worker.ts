@@ -1,11 +1,13 @@
 // A thread of the analysis pool: scans the parts it is sent (lowering them here) and answers with their results.
 import { parentPort } from 'node:worker_threads';
 import { ScanCache } from '../cache/cache.js';
-import { scanPart, type PartOptions, type SourceFile } from '../scan-part.js';
+import { scanPart, type PartOptions, type ScanFile } from '../scan-part.js';
 
 export interface PartJob {
   id: number;
-  files: SourceFile[];
+  /** The scan root, that the files' paths are relative to. */
+  root: string;
+  files: ScanFile[];
   options: PartOptions;
   /** The scan root whose cache holds lowered files, when the cache is on. */
   cacheRoot?: string;
@@ -13,7 +15,7 @@ export interface PartJob {
 
 parentPort!.on('message', (job: PartJob) => {
   const cache = job.cacheRoot ? new ScanCache(job.cacheRoot) : undefined;
-  scanPart(job.files, job.options, cache, 1).then(
+  scanPart(job.root, job.files, job.options, cache, 1).then(
     (result) => parentPort!.postMessage({ id: job.id, result }),
     (error: unknown) => parentPort!.postMessage({ id: job.id, error: String(error) }),
   );
