@@ -91,7 +91,7 @@ export interface FunctionDef extends Span {
   decorators: Expr[];
   body: Stmt[];
   /**
-   * Set while the body is not parsed yet (python/deferred-body.ts): the offset of the start of its first line.
+   * Set while the body is not parsed yet (python/skim.ts, workers/lower-file.ts): the offset of the start of its first line.
    * Its text ends at `e`.
    */
   deferredFrom?: number;

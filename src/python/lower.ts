@@ -26,11 +26,10 @@ const CMP_OPS: Partial<Record<OperatorType, CmpOp>> = {
 /** A list built with `push` keeps spare room (17 slots for one item); its copy is exactly as long. */
 const exact = <T>(list: T[]): T[] => list.slice();
 
-
 /** Where an offset of the parsed text is in the file: the identity when the text is the file. */
 export type Place = (offset: number) => number;
 
-const sameOffset: Place = (offset) => offset;
+export const sameOffset: Place = (offset) => offset;
 
 /**
  * Lowers a module, function bodies included but those `deferred` (cut out of the text parsed, whose offsets

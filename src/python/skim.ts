@@ -1,7 +1,7 @@
 // Finds, without parsing, the bodies of functions that can be parsed later: a `def` outside any other `def`
 // whose body starts on its own line and defines nothing (no nested `def` or `class`). Reads only strings,
 // comments, brackets, line joins and indentation. A file it cannot read that way (tabs or form feeds in
-// indentation) gets no deferred bodies.
+// indentation, a bracket or string still open at its end) gets no deferred bodies.
 
 /** A function body left unparsed: from the start of its first line to the end of its last code. */
 export interface DeferredBody {

@@ -2,7 +2,7 @@
 // in a worker and in the cache. The parse tree is let go as soon as the file is lowered. Function bodies that
 // python/skim.ts finds are left unparsed in that IR; withDeferredBodies makes them parse on first read.
 import type { FunctionDef, Stmt } from '../python/ir.js';
-import { lowerFunctionBody, lowerModule, type Place } from '../python/lower.js';
+import { lowerFunctionBody, lowerModule, sameOffset, type Place } from '../python/lower.js';
 import { parsePython, type ModuleNode } from '../python/parse.js';
 import { lineStartsOf, positionOf } from '../python/positions.js';
 import { deferredBodies, outlineOf } from '../python/skim.js';
@@ -23,7 +23,7 @@ export function lowerFile(source: string): LoweredFile {
     const lowered = parseAndLower(outline.text, source, outline.place, (tree) => lowerModule(tree, deferred, outline.place));
     if (lowered.body && lowered.problems.length === 0) return lowered;
   }
-  return parseAndLower(source, source, (offset) => offset, (tree) => lowerModule(tree));
+  return parseAndLower(source, source, sameOffset, (tree) => lowerModule(tree));
 }
 
 /**
