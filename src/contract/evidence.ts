@@ -51,13 +51,15 @@ export class EvidenceCollector {
   private readonly principalCache = new Map<string, boolean>();
   private readonly functionsByName = new Map<string, FunctionDef[]>();
   private readonly modelWords = new Map<ModuleIR, RegExp>();
-  private modelNames: string[] = [];
+  /** The models' class names, as code names them. */
+  private readonly modelNames: Set<string>;
 
-  constructor(private readonly project: ProjectIndex, private readonly lookup: ModelLookup) {}
+  constructor(private readonly project: ProjectIndex, private readonly lookup: ModelLookup) {
+    this.modelNames = new Set(lookup.models().map((q) => q.slice(q.lastIndexOf('.') + 1)));
+  }
 
   /** Walks the given modules (their whole bodies: functions, methods, module code). */
   collect(modules: ModuleIR[]): Evidence[] {
-    this.modelNames = [...new Set(this.lookup.models().map((q) => q.slice(q.lastIndexOf('.') + 1)))];
     for (const module of modules) this.indexFunctions(module.body);
     for (const module of modules) {
       this.project.load(module);
@@ -110,9 +112,8 @@ export class EvidenceCollector {
   private namesModel(module: ModuleIR, fn: FunctionDef): boolean {
     let words = this.modelWords.get(module);
     if (!words) {
-      const models = new Set(this.modelNames);
-      const aliases = module.body.flatMap((s) => (s.t === 'import' ? s.bindings.filter((b) => b.member && models.has(b.member)).map((b) => b.local) : []));
-      const names = [...models, ...aliases].filter((n) => /^\w+$/.test(n));
+      const aliases = module.body.flatMap((s) => (s.t === 'import' ? s.bindings.filter((b) => b.member && this.modelNames.has(b.member)).map((b) => b.local) : []));
+      const names = [...this.modelNames, ...aliases].filter((n) => /^\w+$/.test(n));
       this.modelWords.set(module, (words = names.length > 0 ? new RegExp(`\\b(?:${names.join('|')})\\b`) : /(?!)/));
     }
     return words.test(module.source.slice(fn.s, fn.e));

@@ -1,5 +1,6 @@
 // Text-level helpers the fixes edit with: offsets from 1-based positions, a call's top-level arguments,
 // a line's indentation, and a module constant inserted once after the imports.
+import { stringLiteralEnd } from '../python/string-literal.js';
 import type { TextEdit } from '../result.js';
 
 /** The offset of a 1-based line and column. */
@@ -43,7 +44,9 @@ export function callArguments(source: string, start: number, open = source.index
   for (let i = open; i < source.length; i++) {
     const ch = source[i]!;
     if (ch === '"' || ch === "'") {
-      i = stringEnd(source, i);
+      const end = stringLiteralEnd(source, i);
+      if (end < 0) return undefined;
+      i = end - 1;
       continue;
     }
     if (ch === '#') {
@@ -72,19 +75,6 @@ function pushArgument(source: string, args: Argument[], from: number, to: number
   if (text === '') return;
   const start = from + raw.indexOf(text);
   args.push({ start, end: start + text.length, text });
-}
-
-/** The index of the closing quote of the string literal opening at `i` (triple quotes too). */
-function stringEnd(source: string, i: number): number {
-  const quote = source[i]!;
-  const triple = source.startsWith(quote.repeat(3), i);
-  const closing = triple ? quote.repeat(3) : quote;
-  for (let j = i + closing.length; j < source.length; j++) {
-    if (source[j] === '\\') { j += 1; continue; }
-    if (source.startsWith(closing, j)) return j + closing.length - 1;
-    if (!triple && source[j] === '\n') return j;
-  }
-  return source.length;
 }
 
 /** The whitespace a line starts with. */

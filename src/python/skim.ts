@@ -2,6 +2,7 @@
 // whose body starts on its own line and defines nothing (no nested `def` or `class`). Reads only strings,
 // comments, brackets, line joins and indentation. A file it cannot read that way (tabs or form feeds in
 // indentation, a bracket or string still open at its end) gets no deferred bodies.
+import { stringLiteralEnd } from './string-literal.js';
 
 /** A function body left unparsed: from the start of its first line to the end of its last code. */
 export interface DeferredBody {
@@ -91,7 +92,7 @@ export function deferredBodies(source: string): DeferredBody[] {
       if (source.charCodeAt(i) === CR) i++;
       if (source.charCodeAt(i) === LF) i++;
     } else if (c === 0x22 || c === 0x27) {
-      i = stringEnd(source, i);
+      i = stringLiteralEnd(source, i);
       // a string that runs to the end of the file: where the bodies end is not to be trusted
       if (i < 0) return [];
       lastCodeEnd = i;
@@ -138,32 +139,6 @@ function nameAfterDef(source: string, at: number): number {
   let k = source.indexOf('def', at) + 3;
   while (source.charCodeAt(k) === SPACE || source.charCodeAt(k) === TAB || source.charCodeAt(k) === BACKSLASH || source.charCodeAt(k) === LF || source.charCodeAt(k) === CR) k++;
   return k;
-}
-
-/**
- * The offset just past the string literal whose opening quote is at `at` (any prefix is already read as code), or
- * -1 when it runs to the end of the file.
- */
-function stringEnd(source: string, at: number): number {
-  const quote = source.charCodeAt(at);
-  const n = source.length;
-  const triple = source.charCodeAt(at + 1) === quote && source.charCodeAt(at + 2) === quote;
-  let i = at + (triple ? 3 : 1);
-  while (i < n) {
-    const c = source.charCodeAt(i);
-    if (c === BACKSLASH) {
-      i += 2;
-    } else if (c === quote) {
-      if (!triple) return i + 1;
-      if (source.charCodeAt(i + 1) === quote && source.charCodeAt(i + 2) === quote) return i + 3;
-      i++;
-    } else if (!triple && (c === LF || c === CR)) {
-      return i; // unterminated: the line ends it
-    } else {
-      i++;
-    }
-  }
-  return -1;
 }
 
 /** A file's text with its deferred bodies cut out, and where each of its offsets is in the file. */
