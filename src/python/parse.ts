@@ -53,10 +53,16 @@ export function parsePython(source: string): ParsedPython {
   return blanked === source ? first.parsed : parseOnce(blanked).parsed;
 }
 
+/**
+ * pyright hashes each text it parses, for its own caches, unless handed the hash. Nothing here reads it, and the
+ * hash is a pass over every character of each of the scan's ten thousand parses.
+ */
+const UNUSED_FINGERPRINT = { primary: 0, secondary: 0 };
+
 function parseOnce(source: string): { parsed: ParsedPython; syntaxErrors: SyntaxProblem[]; typeComments: TextRange[] } {
   const { Parser, DiagnosticSink, options } = parser();
   const diagnostics = new DiagnosticSink();
-  const result = new Parser().parseSourceFile(source, options, diagnostics);
+  const result = new Parser().parseSourceFile(source, options, diagnostics, UNUSED_FINGERPRINT);
   const syntaxErrors = diagnostics.fetchAndClear()
     .filter((d) => d.category === 0 /* DiagnosticCategory.Error */)
     .map((d) => ({ offset: offsetOf(result.tokenizerOutput.lines, d.range.start.line, d.range.start.character), message: d.message }));
