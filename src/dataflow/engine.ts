@@ -4,7 +4,7 @@ import type { Expr, ModuleIR, Stmt } from '../python/ir.js';
 import { childBodies, type ClassInfo, type FunctionInfo, type ProjectIndex } from '../semantic/project.js';
 import { EMPTY, factId, refs, union, valueId, type Value } from './facts.js';
 import { Frame, type Env } from './interpreter.js';
-import type { LibraryModel } from './library.js';
+import { hooksOf, type Hooks, type LibraryModel } from './library.js';
 import { distinctSinks, emptySummary, withOverwrites, type SinkRecord, type Summary } from './summary.js';
 
 /** How many nested calls a summary computation may enter (route → helper → ... → writer). */
@@ -49,10 +49,11 @@ export class Engine {
   /** Values decorators inject, per decorated function (recomputed each settle round). */
   private readonly injected = new Map<string, Map<string, Value>>();
 
-  readonly models: LibraryModel[];
+  /** The library models' hooks (library.ts), each asked in the models' order. */
+  readonly hooks: Hooks;
 
   constructor(readonly project: ProjectIndex, modelFactories: ((engine: Engine) => LibraryModel)[]) {
-    this.models = modelFactories.map((make) => make(this));
+    this.hooks = hooksOf(modelFactories.map((make) => make(this)));
   }
 
   hasSummary(fn: FunctionInfo): boolean {
@@ -324,8 +325,8 @@ export class Engine {
     if (known) return known;
     const out = new Map<string, Value>();
     this.injected.set(fn.qname, out);
-    for (const m of this.models) {
-      for (const [name, value] of m.injectedParameters?.(fn) ?? []) out.set(name, union(out.get(name) ?? EMPTY, value));
+    for (const injectedParameters of this.hooks.injectedParameters) {
+      for (const [name, value] of injectedParameters(fn) ?? []) out.set(name, union(out.get(name) ?? EMPTY, value));
     }
     for (const decorator of fn.def.decorators) {
       for (const ref of refs(this.evaluateInModule(fn.module.name, decorator))) {

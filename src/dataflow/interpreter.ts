@@ -344,7 +344,7 @@ export class Frame implements SiteContext {
 
   private isNoReturn(call: Extract<Expr, { t: 'call' }>): boolean {
     const callee = this.evaluate(call.fn);
-    return this.engine.models.some((m) => m.noReturn?.(callee) === true);
+    return this.engine.hooks.noReturn.some((noReturn) => noReturn(callee));
   }
 
   // ---- assignment -------------------------------------------------------------------------------
@@ -364,7 +364,7 @@ export class Frame implements SiteContext {
       case 'attr': {
         const base = this.evaluate(target.obj);
         const site = new FrameAssignAttributeSite(this, stmt, target);
-        for (const m of this.engine.models) m.assignAttribute?.(base, target.name, stepped, site);
+        for (const assignAttribute of this.engine.hooks.assignAttribute) assignAttribute(base, target.name, stepped, site);
         for (const ref of refs(base)) {
           const cell = cellOf(ref, target.name);
           if (cell) this.engine.writeCell(cell, storable(ref, stepped));
@@ -558,8 +558,8 @@ export class Frame implements SiteContext {
         if (f.ref.type === 'strings') out.push(obj({ ...f.ref, collection: false }));
         else if (f.ref.type === 'instance') out.push(f);
         else {
-          for (const m of this.engine.models) {
-            const v = m.iterate?.(f.ref);
+          for (const iterate of this.engine.hooks.iterate) {
+            const v = iterate(f.ref);
             if (v) {
               out.push(...v);
               break;
@@ -588,8 +588,8 @@ export class Frame implements SiteContext {
 
   attribute(base: Value, name: string, expr: Extract<Expr, { t: 'attr' }>): Value {
     const site = new FrameAttributeSite(this, expr);
-    for (const m of this.engine.models) {
-      const v = m.attribute?.(base, name, site);
+    for (const attribute of this.engine.hooks.attribute) {
+      const v = attribute(base, name, site);
       if (v) return v;
     }
     const out: Value[] = [];
@@ -625,8 +625,8 @@ export class Frame implements SiteContext {
     const extra: Value[] = [];
     for (const ref of refs(value)) {
       if (ref.type !== 'external') continue;
-      for (const m of this.engine.models) {
-        const v = m.outside?.(ref.path);
+      for (const outside of this.engine.hooks.outside) {
+        const v = outside(ref.path);
         if (v) extra.push(v);
       }
     }
@@ -659,8 +659,8 @@ export class Frame implements SiteContext {
         if (method) return [obj({ type: 'function', fn: method.qname, boundSelf: method.kind === 'staticmethod' ? undefined : self })];
         const declared = classAttribute(cls, name, this.engine);
         if (declared) return declared;
-        for (const m of this.engine.models) {
-          const v = m.classAttribute?.(cls, name, site);
+        for (const classAttribute of this.engine.hooks.classAttribute) {
+          const v = classAttribute(cls, name, site);
           if (v) return v;
         }
         return EMPTY;
@@ -699,8 +699,8 @@ export class Frame implements SiteContext {
     }
     const site = new FrameCallSite(this, expr, callee, receiver, method, expr.fn.t === 'attr' ? expr.fn.obj : undefined, args, kwargs, spread);
     let result: Value | undefined;
-    for (const m of this.engine.models) {
-      const v = m.call?.(site);
+    for (const call of this.engine.hooks.call) {
+      const v = call(site);
       if (v && result === undefined) result = v;
     }
     const fallback = this.defaultCall(site);

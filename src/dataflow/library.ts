@@ -88,3 +88,23 @@ export interface LibraryModel {
   /** Values a library hands the parameters of a view it calls (`@use_args(Schema)`, a connexion `body`), by parameter name. */
   injectedParameters?(fn: FunctionInfo): Map<string, Value> | undefined;
 }
+
+type HookName = Exclude<keyof LibraryModel, 'name'>;
+
+/** Each hook's implementations, in the models' order and bound to their model: a hook is asked only of the models that have it. */
+export type Hooks = { [H in HookName]: NonNullable<LibraryModel[H]>[] };
+
+const HOOK_NAMES: Record<HookName, true> = {
+  call: true, attribute: true, assignAttribute: true, noReturn: true, classAttribute: true, outside: true, iterate: true, injectedParameters: true,
+};
+
+export function hooksOf(models: readonly LibraryModel[]): Hooks {
+  const hooks: Partial<Record<HookName, unknown[]>> = {};
+  for (const name of Object.keys(HOOK_NAMES) as HookName[]) {
+    hooks[name] = models.flatMap((m) => {
+      const hook = m[name] as ((...args: never[]) => unknown) | undefined;
+      return hook ? [hook.bind(m)] : [];
+    });
+  }
+  return hooks as Hooks;
+}
