@@ -119,11 +119,13 @@ const MAX_FIELDS_PER_ORIGIN = 8;
  * and recursion converge and no fact is lost whatever order the values come in.
  */
 export function union(...values: Value[]): Value {
-  const nonEmpty = values.filter((v) => v.length > 0);
-  if (nonEmpty.length <= 1) return nonEmpty[0] ?? EMPTY;
+  let nonEmpty = 0;
+  let first = EMPTY;
+  for (const v of values) if (v.length > 0 && nonEmpty++ === 0) first = v;
+  if (nonEmpty <= 1) return first;
   const out: Fact[] = [];
   const seen = new Set<string>();
-  for (const v of nonEmpty) {
+  for (const v of values) {
     for (const f of v) {
       const id = factId(f);
       if (seen.has(id)) continue;

@@ -5,14 +5,13 @@ import type { Engine } from '../dataflow/engine.js';
 import type { ClassInfo } from '../semantic/project.js';
 import type { Expr } from '../python/ir.js';
 
-/** Values are never changed once made; every model asks each call's callee for its outside paths. */
-const pathsOf = new WeakMap<Value, readonly string[]>();
+const NO_PATHS: readonly string[] = Object.freeze([]);
 
-/** The outside access paths a value may be (`flask.request.get_json`). */
+/** The outside access paths a value may be (`flask.request.get_json`). Every model asks it of each call's callee. */
 export function externalPaths(value: Value): readonly string[] {
-  let paths = pathsOf.get(value);
-  if (!paths) pathsOf.set(value, (paths = refs(value).flatMap((r) => (r.type === 'external' ? [r.path] : []))));
-  return paths;
+  let paths: string[] | undefined;
+  for (const f of value) if (f.k === 'object' && f.ref.type === 'external') (paths ??= []).push(f.ref.path);
+  return paths ?? NO_PATHS;
 }
 
 export function isExternal(value: Value, ...paths: string[]): boolean {

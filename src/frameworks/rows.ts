@@ -95,12 +95,18 @@ export function rowsModel(engine: Engine, rows: readonly ModelRow[]): LibraryMod
       let result: Value | undefined;
       const calleeRefs = refs(site.callee);
       const paths = calleeRefs.flatMap((r) => (r.type === 'external' ? [r.path] : r.type === 'function' ? [r.fn] : []));
-      const candidates = new Set([
-        ...(site.method ? byMethod.get(site.method) ?? [] : []),
-        ...(calleeRefs.some((r) => r.type === 'class' || r.type === 'tagged') ? onCallees : []),
-        ...(paths.length > 0 ? byPath : []),
-        ...paths.flatMap((p) => byPathTail.get(tail(p)) ?? []),
-      ]);
+      const lists: (typeof calls)[] = [];
+      const named = site.method ? byMethod.get(site.method) : undefined;
+      if (named) lists.push(named);
+      if (onCallees.length > 0 && calleeRefs.some((r) => r.type === 'class' || r.type === 'tagged')) lists.push(onCallees);
+      if (paths.length > 0 && byPath.length > 0) lists.push(byPath);
+      for (const p of paths) {
+        const tailed = byPathTail.get(tail(p));
+        if (tailed) lists.push(tailed);
+      }
+      // most calls match no row's method or path: nothing to gather
+      if (lists.length === 0) return undefined;
+      const candidates = lists.length === 1 ? lists[0]! : new Set(lists.flat());
       for (const { row, path } of candidates) {
         if (path && !paths.some((p) => path.test(p))) continue;
         const names = row.method?.split('|') ?? [];
