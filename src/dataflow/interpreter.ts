@@ -232,15 +232,14 @@ export class Frame implements SiteContext {
     const testValue = this.evaluate(stmt.test);
     const before = this.snapshot();
     this.narrowing.narrow(stmt.test, true);
-    const thenFalls = this.run(stmt.body);
-    const afterThen = this.snapshot();
-    this.restore(new Map(before));
+    const afterThen = this.run(stmt.body) ? this.snapshot() : undefined;
+    this.restore(before);
     this.narrowing.narrow(stmt.test, false);
     const elseFalls = this.run(stmt.orelse);
-    const afterElse = this.snapshot();
-    const ends = [...(thenFalls ? [afterThen] : []), ...(elseFalls ? [afterElse] : [])];
-    if (ends.length === 0) return false;
-    this.restore(joinEnvs(ends));
+    const thenFalls = afterThen !== undefined;
+    if (!thenFalls && !elseFalls) return false;
+    // the state after the else branch is this frame's: it stands as it is when only that branch falls through
+    if (thenFalls) this.restore(elseFalls ? joinEnvs([afterThen, this.env]) : afterThen);
     if (!thenFalls && stmt.orelse.length === 0) this.rejectedOutside(stmt.test, testValue, stmt);
     this.chosenByBranch(testValue, stmt);
     return true;
@@ -314,7 +313,7 @@ export class Frame implements SiteContext {
     const exits: Env[] = [];
     let state = entry;
     for (let round = 0; round < MAX_LOOP_ROUNDS; round++) {
-      this.restore(new Map(state));
+      this.restore(state);
       enter();
       const loop: LoopContext = { continues: [], breaks: [] };
       this.loops.push(loop);
@@ -460,7 +459,7 @@ export class Frame implements SiteContext {
       case 'name':
         return this.withOutside(this.lookup(expr.id));
       case 'str':
-        return [obj({ type: 'strings', values: new Set([expr.v]), collection: false })];
+        return literalString(expr);
       case 'num':
       case 'const':
       case 'lambda':
@@ -919,6 +918,15 @@ export class Frame implements SiteContext {
   text(node: Span): string {
     return codeText(this.module.source, node);
   }
+}
+
+/** Values are never changed once made: each string literal's value is made once, however often it is evaluated. */
+const literalStrings = new WeakMap<Expr, Value>();
+
+function literalString(expr: Extract<Expr, { t: 'str' }>): Value {
+  let value = literalStrings.get(expr);
+  if (!value) literalStrings.set(expr, (value = [obj({ type: 'strings', values: new Set([expr.v]), collection: false })]));
+  return value;
 }
 
 /** A value that says nothing of what object it is: a parameter, or only unresolved outside names; no request data. */
