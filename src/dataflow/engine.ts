@@ -265,8 +265,8 @@ export class Engine {
     // a name defined in many modules tells nothing; do not parse them all to find out
     if (modules.length > MAX_METHOD_MODULES) owners = [];
     else {
-      for (const module of modules) this.project.load(module);
-      owners = [...this.project.classes.values()].filter((c) => c.methods.get(method)?.kind === 'method').sort((a, b) => a.qname.localeCompare(b.qname));
+      // a class's methods are written in its module's text, so the modules that spell the name hold every owner
+      owners = modules.flatMap((module) => this.project.classesIn(module)).filter((c) => c.methods.get(method)?.kind === 'method').sort((a, b) => a.qname.localeCompare(b.qname));
     }
     this.methodOwners.set(method, owners);
     return owners;

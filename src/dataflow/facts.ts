@@ -119,10 +119,15 @@ const MAX_FIELDS_PER_ORIGIN = 8;
  * and recursion converge and no fact is lost whatever order the values come in.
  */
 export function union(...values: Value[]): Value {
-  let nonEmpty = 0;
   let first = EMPTY;
-  for (const v of values) if (v.length > 0 && nonEmpty++ === 0) first = v;
-  if (nonEmpty <= 1) return first;
+  let others = false;
+  for (const v of values) {
+    if (v.length === 0 || v === first) continue;
+    if (first.length === 0) first = v;
+    else others = true;
+  }
+  // one value, or the same value several times (a name neither branch of an `if` changed)
+  if (!others) return first;
   const out: Fact[] = [];
   const seen = new Set<string>();
   for (const v of values) {

@@ -837,6 +837,9 @@ export class Frame implements SiteContext {
     const actuals = bindArguments(fn, boundSelf, site);
     const callStep = this.step(site.expr);
     const kwargsIndex = fn.def.params.findIndex((p) => p.kind === 'kwargs');
+    const insideCallee = (s: Step) => s.path === fn.module.path && s.offset >= fn.def.s && s.offset < fn.def.e;
+    // where the callee's sinks are reached from: one call, however many sinks its summary carries
+    let call: SinkRecord['call'];
     for (const sink of summary.sinks) {
       const facts = substituteFact(sink.fact, actuals, callStep);
       const annotated = sink.target.type === 'param' && sink.target.cls ? [obj({ type: 'instance', cls: sink.target.cls })] : EMPTY;
@@ -845,8 +848,7 @@ export class Frame implements SiteContext {
       const viaKwargs = 'param' in sink.fact.origin && sink.fact.origin.param === kwargsIndex && sink.kind !== 'field-value';
       const at = viaKwargs
         ? { ...sink, kind: 'constructor', path: this.path, node: site.expr, at: undefined, sinkText: this.text(site.expr), targetText: this.text(site.expr.fn), functionName: this.fn?.qname ?? this.module.name, call: undefined }
-        : { ...sink, call: { path: this.path, node: site.expr, text: this.text(site.expr), functionName: this.fn?.qname ?? this.module.name } };
-      const insideCallee = (s: Step) => s.path === fn.module.path && s.offset >= fn.def.s && s.offset < fn.def.e;
+        : { ...sink, call: (call ??= { path: this.path, node: site.expr, text: this.text(site.expr), functionName: this.fn?.qname ?? this.module.name }) };
       for (const fact of facts) this.record({ ...at, fact: viaKwargs ? { ...fact, trace: fact.trace.filter((s) => !insideCallee(s)) } : fact }, target);
     }
     const out: Fact[] = [];

@@ -23,11 +23,15 @@ export function tagged(value: Value, tag: string): Extract<ObjectRef, { type: 't
 }
 
 export function classesOf(value: Value): string[] {
-  return refs(value).flatMap((r) => (r.type === 'class' ? [r.cls] : []));
+  const out: string[] = [];
+  for (const f of value) if (f.k === 'object' && f.ref.type === 'class') out.push(f.ref.cls);
+  return out;
 }
 
 export function instancesOf(value: Value): string[] {
-  return refs(value).flatMap((r) => (r.type === 'instance' ? [r.cls] : []));
+  const out: string[] = [];
+  for (const f of value) if (f.k === 'object' && f.ref.type === 'instance') out.push(f.ref.cls);
+  return out;
 }
 
 /** Whether a project class derives (through project classes) from an outside base matching `test`. */

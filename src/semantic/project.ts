@@ -31,6 +31,8 @@ export class ProjectIndex {
   readonly classes = new Map<string, ClassInfo>();
   /** Functions and classes defined directly in each module or function body, by their defining statement. */
   readonly definitions = new Map<Stmt, FunctionInfo | ClassInfo>();
+  /** The classes each module defines (anywhere in it), in the order they were indexed. */
+  private readonly moduleClasses = new Map<ModuleIR, ClassInfo[]>();
   /** The functions defined in each function's body, by qualified name (a redefinition replaces the first). */
   private readonly inner = new Map<FunctionInfo, Map<string, FunctionInfo>>();
 
@@ -96,8 +98,17 @@ export class ProjectIndex {
   private indexClass(module: ModuleIR, def: ClassDef, qname: string, parent: FunctionInfo | undefined): ClassInfo {
     const info: ClassInfo = { qname, module, def, methods: new Map(), nested: new Map() };
     this.classes.set(qname, info);
+    let defined = this.moduleClasses.get(module);
+    if (!defined) this.moduleClasses.set(module, (defined = []));
+    defined.push(info);
     this.indexBody(module, def.body, qname, info, parent);
     return info;
+  }
+
+  /** The classes a module defines that their qualified name still stands for (a redefinition replaces the first). */
+  classesIn(module: ModuleIR): ClassInfo[] {
+    this.load(module);
+    return (this.moduleClasses.get(module) ?? []).filter((c) => this.classes.get(c.qname) === c);
   }
 
   /** The functions defined directly in a function's body (a decorator's wrapper). */
