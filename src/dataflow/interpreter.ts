@@ -459,7 +459,7 @@ export class Frame implements SiteContext {
       case 'name':
         return this.withOutside(this.lookup(expr.id));
       case 'str':
-        return literalString(expr);
+        return [obj({ type: 'strings', values: new Set([expr.v]), collection: false })];
       case 'num':
       case 'const':
       case 'lambda':
@@ -920,15 +920,6 @@ export class Frame implements SiteContext {
   text(node: Span): string {
     return codeText(this.module.source, node);
   }
-}
-
-/** Values are never changed once made: each string literal's value is made once, however often it is evaluated. */
-const literalStrings = new WeakMap<Expr, Value>();
-
-function literalString(expr: Extract<Expr, { t: 'str' }>): Value {
-  let value = literalStrings.get(expr);
-  if (!value) literalStrings.set(expr, (value = [obj({ type: 'strings', values: new Set([expr.v]), collection: false })]));
-  return value;
 }
 
 /** A value that says nothing of what object it is: a parameter, or only unresolved outside names; no request data. */
