@@ -621,15 +621,15 @@ export class Frame implements SiteContext {
 
   /** A value with what library models say its outside names stand for. */
   private withOutside(value: Value): Value {
-    const extra: Value[] = [];
-    for (const ref of refs(value)) {
-      if (ref.type !== 'external') continue;
+    let extra: Value[] | undefined;
+    for (const f of value) {
+      if (f.k !== 'object' || f.ref.type !== 'external') continue;
       for (const outside of this.engine.hooks.outside) {
-        const v = outside(ref.path);
-        if (v) extra.push(v);
+        const v = outside(f.ref.path);
+        if (v) (extra ??= []).push(v);
       }
     }
-    return extra.length === 0 ? value : union(value, ...extra);
+    return extra ? union(value, ...extra) : value;
   }
 
   /** `self.name` read in one method: the methods that assign it run first, so their value is in its cell. */
@@ -679,7 +679,7 @@ export class Frame implements SiteContext {
       receiver = this.evaluate(expr.fn.obj);
       method = expr.fn.name;
       callee = this.attribute(receiver, method, expr.fn);
-      if (!refs(callee).some((r) => r.type === 'function') && isUnknownObject(receiver)) callee = union(callee, this.assumedMethods(method, receiver));
+      if (!callee.some((f) => f.k === 'object' && f.ref.type === 'function') && isUnknownObject(receiver)) callee = union(callee, this.assumedMethods(method, receiver));
     } else {
       callee = this.evaluate(expr.fn);
     }
@@ -718,9 +718,11 @@ export class Frame implements SiteContext {
     const out: Value[] = [];
     if (site.receiver && site.method) out.push(this.taintMethod(site));
     if (site.receiver && (site.method === 'get' || site.method === 'values')) {
-      for (const ref of refs(site.receiver)) if (ref.type === 'elements') out.push(ref.of);
+      for (const f of site.receiver) if (f.k === 'object' && f.ref.type === 'elements') out.push(f.ref.of);
     }
-    for (const ref of refs(site.callee)) {
+    for (const f of site.callee) {
+      if (f.k !== 'object') continue;
+      const ref = f.ref;
       if (ref.type === 'function') out.push(this.callFunction(ref.fn, ref.boundSelf, site));
       else if (ref.type === 'class') out.push(this.construct(ref.cls, site));
       else if (ref.type === 'external' && ref.path.startsWith('builtins.')) out.push(this.builtin(ref.path.slice(9), site));
