@@ -68,9 +68,19 @@ const MAX_OUTSIDE_STEPS = 16;
  */
 export function outside(path: string, step: string): Fact {
   const grown = `${path}${step}`;
-  const steps = grown.split(/[.([]/).length - 1;
+  const steps = stepCount(grown);
   const saturated = step.startsWith('.') ? memberCount(path, step) >= 2 : path.endsWith(step);
   return obj({ type: 'external', path: saturated || steps > MAX_OUTSIDE_STEPS ? path : grown });
+}
+
+/** The steps of an access path: its `.`, `(` and `[` characters (the first name is none). */
+function stepCount(path: string): number {
+  let count = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 0x2e || c === 0x28 || c === 0x5b) count++;
+  }
+  return count;
 }
 
 /** How often `.name` occurs in a path as a whole member. */
