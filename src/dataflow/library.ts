@@ -91,11 +91,16 @@ export interface LibraryModel {
 
 type HookName = Exclude<keyof LibraryModel, 'name'>;
 
-/** Each hook's implementations, in the models' order and bound to their model: a hook is asked only of the models that have it. */
+/**
+ * Each hook's implementations, in the models' order and bound to their model: the engine asks a hook only of the
+ * models that have it.
+ */
 export type Hooks = { [H in HookName]: NonNullable<LibraryModel[H]>[] };
 
+/** Every hook's name: the type makes the list complete. */
 const HOOK_NAMES: Record<HookName, true> = {
-  call: true, attribute: true, assignAttribute: true, noReturn: true, classAttribute: true, outside: true, iterate: true, injectedParameters: true,
+  call: true, attribute: true, assignAttribute: true, noReturn: true,
+  classAttribute: true, outside: true, iterate: true, injectedParameters: true,
 };
 
 export function hooksOf(models: readonly LibraryModel[]): Hooks {
