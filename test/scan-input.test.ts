@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scan } from '../src/index.js';
+import { entryCodeTest } from '../src/scan-part.js';
 import { runCli } from './fixtures/cli/run-cli.js';
 
 const VULNERABLE = `from flask import Flask, request
@@ -135,6 +136,16 @@ test('runs of blank lines never hide entry code from the prefilter', async () =>
   const result = await scan({ path: project({ 'app.py': spaced }) });
   assert.equal(result.routes.length, 1);
   assert.equal(result.findings.length, 1);
+});
+
+test('the entry-code test finds a route decorator at a line start after any line ending and indentation, not mid-line', () => {
+  const isEntry = entryCodeTest({});
+  const route = '@bp.route("/items", methods=["POST"])\ndef create():\n    pass\n';
+  for (const lineEnd of ['\n', '\r\n', '\r', '\u2028']) {
+    for (const indent of ['', '    ', '\t', ' \f ']) assert.equal(isEntry(`x = 1${lineEnd}${lineEnd}${indent}${route}`), true, JSON.stringify([lineEnd, indent]));
+  }
+  assert.equal(isEntry(`x = 1\ny = "@bp.route('/items')"\n`), false);
+  assert.equal(isEntry(`x = 1  # @bp.route('/items')\n`), false);
 });
 
 // /proc/self/mem is a file every read of fails (EIO), even for root: a file the scan cannot read.
