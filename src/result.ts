@@ -1,5 +1,5 @@
-// The one result type a scan produces: routes, models, findings and errors. Reporters, the probe
-// and fixes read only this. The JSON shape is documented in docs/output.md; change it only by adding.
+// The one result type a scan produces: routes, models, findings and errors, and the order they are listed in.
+// Reporters, the probe and fixes read only this. The JSON shape is documented in docs/output.md; change it only by adding.
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -175,3 +175,9 @@ export interface ScanResult {
   /** How many findings a `--baseline` file already held; set by the CLI's policy step, never in `findings`. */
   baselined?: number;
 }
+
+/** Findings in file, line and rule order. */
+export const byFindingPlace = (a: Finding, b: Finding) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule);
+
+/** Routes in the order of their handlers in the files. */
+export const byRoutePlace = (a: Endpoint, b: Endpoint) => a.location.path.localeCompare(b.location.path) || a.location.line - b.location.line;

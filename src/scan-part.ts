@@ -6,7 +6,7 @@ import { analyze, type Analysis } from './analysis/analyze.js';
 import { digest, type ScanCache } from './cache/cache.js';
 import { toolStamp } from './cache/stamp.js';
 import { moduleNameOf, readSource } from './files.js';
-import { entryPattern } from './frameworks/flask/request.js';
+import { CHANGED, NOT_ANALYSED, entryCodeTest, type ScanFile } from './scan-file.js';
 import type { ModuleIR, Stmt } from './python/ir.js';
 import { lineStartsOf } from './python/positions.js';
 import type { ScanError } from './result.js';
@@ -16,22 +16,6 @@ import { ModuleResolver } from './semantic/resolve.js';
 import { lowerFile, withDeferredBodies, type LoweredFile } from './workers/lower-file.js';
 import { LoweringPool } from './workers/pool.js';
 import type { ScanOptions } from './scan.js';
-
-/**
- * A file as the scan keeps it from reading it to scanning its part. Not its text: the part's scan reads it again,
- * so a scan holds the text of the parts being scanned, not of every file.
- */
-export interface ScanFile {
-  path: string;
-  /** Content hash under the tool's code stamp: the key of the file's lowered IR in the cache. */
-  key: string;
-  /** Whether it holds Flask entry code (entryCodeTest). */
-  entry: boolean;
-  /** Whether it is a connexion app (semantic/partition.ts). */
-  connexion: boolean;
-  /** Its length in characters. */
-  size: number;
-}
 
 interface SourceFile extends ScanFile {
   source: string;
@@ -44,21 +28,6 @@ export interface PartResult extends Analysis {
 
 /** The part's settings: plain data (no callbacks), the same on every thread. */
 export type PartOptions = Omit<ScanOptions, 'onProgress' | 'onAnalysisProgress' | 'cache' | 'workers'>;
-
-export const NOT_ANALYSED = 'not analysed';
-/** A file whose text was not the same when its part read it: the part is analysed as read then, and not cached. */
-export const CHANGED = 'changed while it was scanned';
-
-/** Like Semgrep's prefilter: whether a file holds Flask entry code (it reads the request, declares routes). */
-export function entryCodeTest(options: Pick<ScanOptions, 'extraSources'>): (source: string) => boolean {
-  const entry = entryPattern(options.extraSources ?? []);
-  return (source) => entry.test(source);
-}
-
-/** Whether a part has anything to analyse: entry code, or a connexion app (its handlers need not import Flask). */
-export function needsAnalysis(files: ScanFile[]): boolean {
-  return files.some((f) => f.entry || f.connexion);
-}
 
 /**
  * Entry code is lowered now; any other module only when the analysis first resolves a name into it, so a file

@@ -3,15 +3,15 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { byFindingPlace, byRoutePlace } from './analysis/analyze.js';
 import { ScanCache, digest } from './cache/cache.js';
 import { toolStamp } from './cache/stamp.js';
 import { CANNOT_READ, findPythonFiles, moduleNameOf, readSource } from './files.js';
-import type { ScanError, ScanResult } from './result.js';
-import { CHANGED, NOT_ANALYSED, entryCodeTest, needsAnalysis, scanPart, type PartOptions, type PartResult, type ScanFile } from './scan-part.js';
+import { byFindingPlace, byRoutePlace, type ScanError, type ScanResult } from './result.js';
+import { CHANGED, NOT_ANALYSED, entryCodeTest, needsAnalysis, type ScanFile } from './scan-file.js';
+import type { PartOptions, PartResult } from './scan-part.js';
 import { partition, partitionFacts, type PartitionFacts } from './semantic/partition.js';
 import { scanPartsOnThreads } from './workers/part-pool.js';
-import { defaultWorkers } from './workers/pool.js';
+import { defaultWorkers } from './workers/thread.js';
 import type { Settings } from './config/options.js';
 
 /** What a scan reads: the settings declared in config/options.ts (less the report filters applied after it), and how to run. */
@@ -124,7 +124,9 @@ async function scanParts(root: string, read: (ScanFile & PartitionFacts)[], opti
   if (workers > 1 && missing.length > 1 && missingBytes >= PARALLEL_PARTS_FROM_BYTES) {
     const fresh = await scanPartsOnThreads(root, missing.map((i) => parts[i]!), partOptions, cache?.root, workers, partDone);
     missing.forEach((i, k) => { results[i] = fresh[k]; });
-  } else {
+  } else if (missing.length > 0) {
+    // loaded only here: a scan answered from the cache, or analysed on threads, never loads the analyser on this one
+    const { scanPart } = await import('./scan-part.js');
     for (const i of missing) {
       const progress = missing.length === 1 ? options.onAnalysisProgress : undefined;
       results[i] = await scanPart(root, parts[i]!, { ...partOptions, onAnalysisProgress: progress }, cache, workers);

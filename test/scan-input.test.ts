@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scan } from '../src/index.js';
-import { entryCodeTest } from '../src/scan-part.js';
+import { entryCodeTest } from '../src/scan-file.js';
 import { runCli } from './fixtures/cli/run-cli.js';
 
 const VULNERABLE = `from flask import Flask, request

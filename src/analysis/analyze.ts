@@ -28,7 +28,7 @@ import { rowsModel, sourceNames } from '../frameworks/rows.js';
 import { SqlAlchemyModels, sqlalchemyModel } from '../frameworks/sqlalchemy.js';
 import { positionOf } from '../python/positions.js';
 import type { Expr, ModuleIR } from '../python/ir.js';
-import type { Endpoint, Finding, Fix, Location, ModelInfo, ScanError, Severity, TraceStep } from '../result.js';
+import { byFindingPlace, byRoutePlace, type Endpoint, type Finding, type Fix, type Location, type ModelInfo, type ScanError, type Severity, type TraceStep } from '../result.js';
 import { allRules } from '../rules/index.js';
 import { ProjectIndex, type FunctionInfo } from '../semantic/project.js';
 import { fixFor } from '../fix/edits.js';
@@ -190,12 +190,6 @@ export function analyze(modules: ModuleIR[], options: AnalysisOptions = {}, erro
     models: catalog.all(),
   };
 }
-
-/** Findings in file, line and rule order. */
-export const byFindingPlace = (a: Finding, b: Finding) => a.path.localeCompare(b.path) || a.line - b.line || a.rule.localeCompare(b.rule);
-
-/** Routes in the order of their handlers in the files. */
-export const byRoutePlace = (a: Endpoint, b: Endpoint) => a.location.path.localeCompare(b.location.path) || a.location.line - b.location.line;
 
 function uncalledTarget(target: SinkRecord['target']): SinkRecord['target'] {
   return target.type === 'param' && target.cls ? { type: 'class', cls: target.cls } : target.type === 'param' ? { type: 'unknown' } : target;

@@ -1,7 +1,8 @@
 // Scans the parts of a project on worker threads, the largest first, and hands back their results in input
 // order. A part whose thread fails or dies is scanned again on this thread: the answers never depend on threads.
 import { ScanCache } from '../cache/cache.js';
-import { scanPart, type PartOptions, type PartResult, type ScanFile } from '../scan-part.js';
+import type { ScanFile } from '../scan-file.js';
+import type { PartOptions, PartResult } from '../scan-part.js';
 import type { PartJob } from './part-worker.js';
 import { startThread } from './thread.js';
 
@@ -31,11 +32,14 @@ export async function scanPartsOnThreads(root: string, parts: ScanFile[][], opti
     thread.on('error', () => resolve());
     give();
   })));
-  const cache = cacheRoot ? new ScanCache(cacheRoot) : undefined;
-  for (const [i, part] of parts.entries()) {
-    if (out[i]) continue;
-    out[i] = await scanPart(root, part, options, cache, 1);
-    onDone();
+  if (out.some((result) => !result)) {
+    const { scanPart } = await import('../scan-part.js');
+    const cache = cacheRoot ? new ScanCache(cacheRoot) : undefined;
+    for (const [i, part] of parts.entries()) {
+      if (out[i]) continue;
+      out[i] = await scanPart(root, part, options, cache, 1);
+      onDone();
+    }
   }
   return out as PartResult[];
 }

@@ -1,7 +1,8 @@
 // A thread of the analysis pool: scans the parts it is sent (lowering them here) and answers with their results.
 import { parentPort } from 'node:worker_threads';
 import { ScanCache } from '../cache/cache.js';
-import { scanPart, type PartOptions, type ScanFile } from '../scan-part.js';
+import type { ScanFile } from '../scan-file.js';
+import { scanPart, type PartOptions } from '../scan-part.js';
 
 export interface PartJob {
   id: number;

@@ -1,6 +1,5 @@
 // Parses and lowers files on worker threads (one per core by default), handing back compact IR in input order;
 // with one worker, or little to do, it all happens on this thread. The same answers either way.
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { lowerFile, type LoweredFile } from './lower-file.js';
 import { startThread } from './thread.js';
@@ -8,10 +7,6 @@ import { startThread } from './thread.js';
 /** Below this much source in one call, handing it to threads costs more than it saves. */
 const PARALLEL_FROM_BYTES = 256 * 1024;
 const BATCH_BYTES = 128 * 1024;
-
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
-}
 
 export class LoweringPool {
   private threads: Worker[] | undefined;
