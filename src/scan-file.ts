@@ -1,6 +1,6 @@
 // What a scan keeps of each file from reading it to scanning its part, and what it tells from the text alone.
 // Nothing here loads the analyser: a scan answered from the cache, or analysed on threads, never loads it here.
-import { entryPattern } from './frameworks/flask/request.js';
+import { entryCodeText } from './frameworks/flask/request.js';
 import type { Settings } from './config/options.js';
 
 /**
@@ -25,8 +25,7 @@ export const CHANGED = 'changed while it was scanned';
 
 /** Like Semgrep's prefilter: whether a file holds Flask entry code (it reads the request, declares routes). */
 export function entryCodeTest(options: Pick<Settings, 'extraSources'>): (source: string) => boolean {
-  const entry = entryPattern(options.extraSources ?? []);
-  return (source) => entry.test(source);
+  return entryCodeText(options.extraSources ?? []);
 }
 
 /** Whether a part has anything to analyse: entry code, or a connexion app (its handlers need not import Flask). */

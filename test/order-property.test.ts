@@ -8,7 +8,7 @@ import { basename, join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import { analyze } from '../src/analysis/analyze.js';
 import { findPythonFiles, moduleNameOf } from '../src/files.js';
-import { entryPattern } from '../src/frameworks/flask/request.js';
+import { entryCodeText } from '../src/frameworks/flask/request.js';
 import { scan } from '../src/index.js';
 import { lowerModule } from '../src/python/lower.js';
 import { parsePython } from '../src/python/parse.js';
@@ -104,10 +104,10 @@ function copyOf(fixture: string, name: string): string {
 
 /** The analysis over modules lowered whole, in the order given: file order seen by the engine. */
 function analyzeInOrder(root: string, order: (files: string[]) => string[]): string[] {
-  const entry = entryPattern([]);
+  const isEntry = entryCodeText([]);
   const modules: ModuleIR[] = order(findPythonFiles(root).files).map((path) => {
     const source = readFileSync(join(root, path), 'utf8');
-    return { path, ...moduleNameOf(path), source, lineStarts: lineStartsOf(source), body: lowerModule(parsePython(source).tree), entry: entry.test(source) };
+    return { path, ...moduleNameOf(path), source, lineStarts: lineStartsOf(source), body: lowerModule(parsePython(source).tree), entry: isEntry(source) };
   });
   const sources = new Map(modules.map((m) => [m.path, m.source]));
   return analyze(modules).findings.map((f) => signature(f, (p) => sources.get(p)!)).sort();

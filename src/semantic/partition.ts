@@ -2,10 +2,11 @@
 // before any parse), by their top-level folder, and a connexion app with every module in and below its folder. The
 // parts of a folder of several projects are analysed apart: each on its own thread, each cached on its own.
 import { ownString } from '../own-string.js';
+import { matchesAtLineStarts } from '../python/line-starts.js';
 import { ModuleResolver, type ModuleName } from './resolve.js';
 
 /** `import a.b as c, d` and `from .a import (b, c)`, at a line start (indented too), members across lines. */
-const IMPORT = /^[ \t]*(?:import[ \t]+([\w. \t,]+)|from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[\w. \t,*\\]+))/gm;
+const IMPORT = /[ \t]*(?:import[ \t]+([\w. \t,]+)|from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[\w. \t,*\\]+))/y;
 
 /** Whether a module is a connexion app, which reads its handlers by name from a spec (`operationId: api.users.create`), not by import. */
 export const isConnexionApp = (source: string) => /\.add_api\(/.test(source);
@@ -25,7 +26,7 @@ export interface PartitionFacts {
 
 /** The facts hold copies, not substrings that would keep the whole text alive. */
 export function partitionFacts(source: string): PartitionFacts {
-  const imports = Array.from(source.matchAll(IMPORT), (m): ImportText => (m[1] !== undefined ? { names: names(m[1]) } : { from: ownString(m[2]!), members: names(m[3]!) }));
+  const imports = Array.from(matchesAtLineStarts(source, 'import', IMPORT), (m): ImportText => (m[1] !== undefined ? { names: names(m[1]) } : { from: ownString(m[2]!), members: names(m[3]!) }));
   return { imports, connexion: isConnexionApp(source) };
 }
 

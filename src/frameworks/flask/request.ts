@@ -5,6 +5,7 @@ import { ofKind, taints, type Fact } from '../../dataflow/facts.js';
 import type { LibraryModel, SiteContext } from '../../dataflow/library.js';
 import type { Span } from '../../python/ir.js';
 import { externalPaths } from '../access.js';
+import { matchesAtSomeLineStart } from '../../python/line-starts.js';
 
 /** Access paths whose value is a mapping of every key the caller sends. */
 const MAPPING_ATTRIBUTES = new Set(['flask.request.json', 'flask.request.form', 'flask.request.values', 'flask.request.args', 'flask.request.files']);
@@ -18,15 +19,24 @@ const BODY_FIELD = '<request body>';
 /**
  * Text that marks a module as Flask entry code (it reads the request, declares routes, or wires
  * blueprints and hooks): the scan lowers these and the modules they import, and only parses the rest.
- * Linear in the text: what is anchored at a line start skips only the blanks of that line (`\s*` there would
- * rescan every run of blank lines from each of its lines; a 400 KB file of newlines took 105 s).
+ * Linear in the text: what is anchored at a line start is tried only at the lines that hold its keyword, and
+ * skips only the blanks of that line (`\s*` there would rescan every run of blank lines from each of its lines; a
+ * 400 KB file of newlines took 105 s).
  */
-const FLASK_ENTRY_TEXT = /\bfrom\s+flask(?:\.globals)?\s+import\s+(?:\([^)]*|[^\n]*)\brequest\b|\bflask\.request\b|^[ \t]*import[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*flask\b(?!\.)|\breqparse\b|^[^\S\n\r\u2028\u2029]*@[\w.]+\.(?:route|get|post|put|patch|delete)\(|\badd_url_rule\(|\badd_resource\(|\bregister_blueprint\(|\bbefore_(?:app_)?request\b/m;
+const FLASK_ENTRY_TEXT = /\b(?:from\s+flask(?:\.globals)?\s+import\s+(?:\([^)]*|[^\n]*)\brequest\b|flask\.request\b|reqparse\b|add_url_rule\(|add_resource\(|register_blueprint\(|before_(?:app_)?request\b)/;
+/** `import flask` or `import os, flask as f`, at a line start. */
+const IMPORT_FLASK = /[ \t]*import[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*flask\b(?!\.)/y;
+/** A route decorator at a line start: `@bp.route(`, `@app.post(`. */
+const ROUTE_DECORATOR = /[^\S\n\r\u2028\u2029]*@[\w.]+\.(?:route|get|post|put|patch|delete)\(/y;
 
-/** Entry-code text, with the last names of the user's extra sources (`payload` of `app.util.payload`). */
-export function entryPattern(extraSources: readonly string[]): RegExp {
+/**
+ * The entry-code test: its text, its marks at line starts, and the last names of the user's extra sources
+ * (`payload` of `app.util.payload`).
+ */
+export function entryCodeText(extraSources: readonly string[]): (source: string) => boolean {
   const names = lastNames(extraSources);
-  return names.length === 0 ? FLASK_ENTRY_TEXT : new RegExp(`${FLASK_ENTRY_TEXT.source}|\\b(${names.join('|')})\\b`, 'm');
+  const text = names.length === 0 ? FLASK_ENTRY_TEXT : new RegExp(`${FLASK_ENTRY_TEXT.source}|\\b(${names.join('|')})\\b`);
+  return (source) => text.test(source) || matchesAtSomeLineStart(source, 'import', IMPORT_FLASK) || matchesAtSomeLineStart(source, '@', ROUTE_DECORATOR);
 }
 
 /** Text of a function that may read request data: where the analysis starts. */
