@@ -335,20 +335,27 @@ class Wiring {
  * three such calls) makes them, so `create_app()` calling `register_api(app, UserAPI, '/users/')` is run.
  */
 function wiringText(engine: Engine): RegExp {
-  let pattern = REGISTRATION_TEXT;
   const names = new Set<string>();
+  const bodies = new Map<ModuleIR, [string, string][]>();
+  // a round looks for calls of what the round before found: a body calling anything older was found then
+  let finding = REGISTRATION_TEXT;
   for (let round = 0; round < 3; round++) {
-    const before = names.size;
+    const found: string[] = [];
     for (const module of engine.project.modules.values()) {
-      if (!pattern.test(module.source)) continue;
-      for (const [name, text] of functionTexts(module.source)) {
-        if (names.size < MAX_WIRING_NAMES && name.length > 3 && !HTTP_METHODS.includes(name) && !name.startsWith('_') && pattern.test(bodyText(text))) names.add(name);
+      if (!finding.test(module.source)) continue;
+      let defs = bodies.get(module);
+      if (!defs) bodies.set(module, (defs = functionTexts(module.source).map(([name, text]) => [name, bodyText(text)])));
+      for (const [name, body] of defs) {
+        if (names.size < MAX_WIRING_NAMES && !names.has(name) && name.length > 3 && !HTTP_METHODS.includes(name) && !name.startsWith('_') && finding.test(body)) {
+          names.add(name);
+          found.push(name);
+        }
       }
     }
-    if (names.size === before) break;
-    pattern = new RegExp(`${REGISTRATION_TEXT.source}|\\b(${[...names].join('|')})\\(`);
+    if (found.length === 0) break;
+    finding = new RegExp(`\\b(${found.join('|')})\\(`);
   }
-  return pattern;
+  return names.size === 0 ? REGISTRATION_TEXT : new RegExp(`${REGISTRATION_TEXT.source}|\\b(${[...names].join('|')})\\(`);
 }
 
 /** A function's text without its decorators and signature (a function's own name is no call of it). */
