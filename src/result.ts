@@ -1,5 +1,6 @@
 // The one result type a scan produces: routes, models, findings and errors, and the order they are listed in.
-// Reporters, the probe and fixes read only this. The JSON shape is documented in docs/output.md; change it only by adding.
+// Reporters, the probe and fixes read only this. The JSON shape is documented in docs/output.md; change it only
+// by adding.
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 

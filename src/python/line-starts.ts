@@ -1,6 +1,7 @@
 // Matches of a line-anchored pattern, tried only at the starts of the lines that hold a keyword. A `^` under the
 // `m` flag is tried by the regular expression engine at every character of a text; this finds the same matches
-// at a few lines, found by searching for the keyword (four to five times faster on the real-apps corpus).
+// at the few lines a search for the keyword finds (on the real-apps corpus the entry-code test takes half the
+// time it took with `^`, the import reader two thirds).
 
 /** A line terminator of JavaScript's `m` flag, which the line-anchored patterns this replaces were written with. */
 function isLineEnd(c: number): boolean {

@@ -5,7 +5,7 @@ import { ownString } from '../own-string.js';
 import { matchesAtLineStarts } from '../python/line-starts.js';
 import { ModuleResolver, type ModuleName } from './resolve.js';
 
-/** `import a.b as c, d` and `from .a import (b, c)`, at a line start (indented too), members across lines. */
+/** `import a.b as c, d` and `from .a import (b, c)`, tried at a line start (indented too), members across lines. */
 const IMPORT = /[ \t]*(?:import[ \t]+([\w. \t,]+)|from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[\w. \t,*\\]+))/y;
 
 /** Whether a module is a connexion app, which reads its handlers by name from a spec (`operationId: api.users.create`), not by import. */
