@@ -1,16 +1,17 @@
-// scan(options): find and read the Python files, split them into parts no analysis crosses, scan each part (cached,
-// on worker threads when there are several) and build the ScanResult.
+// scan(options): find the Python files, plan the scan (read them and split them into parts no analysis crosses; on a
+// thread when there are many), scan each part (cached, on worker threads when there are several) and build the
+// ScanResult.
 import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ScanCache, digest } from './cache/cache.js';
 import { toolStamp } from './cache/stamp.js';
-import { CANNOT_READ, findPythonFiles, moduleNameOf, readSource } from './files.js';
+import { CANNOT_READ, findPythonFiles } from './files.js';
 import { byFindingPlace, byRoutePlace, type ScanError, type ScanResult } from './result.js';
-import { CHANGED, NOT_ANALYSED, entryCodeTest, needsAnalysis, type ScanFile } from './scan-file.js';
+import { CHANGED, NOT_ANALYSED, needsAnalysis, type ScanFile } from './scan-file.js';
 import type { PartOptions, PartResult } from './scan-part.js';
-import { partition, partitionFacts, type PartitionFacts } from './semantic/partition.js';
-import { scanPartsOnThreads } from './workers/part-pool.js';
+import { partsOf, readFiles, type ReadFiles, type ScanPlan } from './scan-plan.js';
+import { ScanThreads } from './workers/part-pool.js';
 import { defaultWorkers } from './workers/thread.js';
 import type { Settings } from './config/options.js';
 
@@ -36,6 +37,11 @@ export interface ScanOptions extends Omit<Settings, 'severity' | 'minConfidence'
  * costs more than it saves.
  */
 const PARALLEL_PARTS_FROM_BYTES = 512 * 1024;
+/**
+ * From this many files a scan is planned on a thread of its own (part-pool.ts), which ends with the plan and frees
+ * what reading took: no thread holds that while the parts are analysed. Below it, starting the thread costs more.
+ */
+const PLAN_ON_A_THREAD_FROM_FILES = 512;
 
 /** The options that do not change what a scan finds: everything else is part of the result cache's key. */
 const NOT_RESULT_SETTINGS = new Set(['path', 'cache', 'workers', 'onProgress', 'onAnalysisProgress']);
@@ -57,46 +63,51 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     throw new ScanPathError(`no such file or directory: ${options.path}`);
   }
   const root = isFile ? dirname(target) : target;
-  const walked = isFile ? { files: [basename(target)], problems: [] } : findPythonFiles(root, options);
-  const files = walked.files;
-  const errors: ScanError[] = [...walked.problems];
-  if (files.length === 0) errors.push({ path: '.', message: 'no Python files found' });
+  const workers = options.workers ?? defaultWorkers();
   const cache = options.cache ? new ScanCache(root) : undefined;
-  const stamp = toolStamp();
-  const isEntryCode = entryCodeTest(options);
-  // what the scan keeps of each file: its text is read again by its part's scan
-  const read: (ScanFile & PartitionFacts)[] = [];
-  let bytes = 0;
-  files.forEach((path, index) => {
-    const source = readSource(root, path, errors);
-    if (source !== undefined) {
-      bytes += source.length;
-      read.push({ path, key: digest(stamp, source), entry: isEntryCode(source), size: source.length, ...partitionFacts(source) });
+  // The planning thread starts before the walk, to be up when it ends, and is let go if the walk finds few files.
+  // Not when an earlier scan's results may answer this one: this thread reads as fast, and no analysis may follow.
+  let threads = workers > 1 && !isFile && !cache?.hasResults() ? new ScanThreads(workers) : undefined;
+  try {
+    const walked = isFile ? { files: [basename(target)], problems: [] } : findPythonFiles(root, options);
+    const files = walked.files;
+    const errors: ScanError[] = [...walked.problems];
+    if (files.length === 0) errors.push({ path: '.', message: 'no Python files found' });
+    if (files.length < PLAN_ON_A_THREAD_FROM_FILES) {
+      await threads?.close();
+      threads = undefined;
     }
-    options.onProgress?.(index + 1, files.length);
-  });
-  const stats = () => ({ files: files.length, bytes, seconds: Math.round(performance.now() - started) / 1000 });
+    const stamp = toolStamp();
+    const planOptions = { extraSources: options.extraSources };
+    // planned on a thread, or read here and cut into parts only if the cache has no answer
+    const read: ScanPlan | ReadFiles = (await threads?.plan(root, files, planOptions, stamp, options.onProgress)) ?? readFiles(root, files, planOptions, stamp, options.onProgress);
+    errors.push(...read.errors);
+    const stats = () => ({ files: files.length, bytes: read.bytes, seconds: Math.round(performance.now() - started) / 1000 });
 
-  // Nothing changed since a scan with the same settings: its result stands.
-  const settings = resultSettings(options);
-  const resultKey = cache && digest(stamp, settings, JSON.stringify(errors), ...read.flatMap((s) => [s.path, s.key]));
-  const stored = resultKey ? cache!.get<ScanResult>('result', resultKey) : undefined;
-  if (stored) return { ...stored, stats: stats() };
+    // Nothing changed since a scan with the same settings: its result stands.
+    const settings = resultSettings(options);
+    const resultKey = cache && digest(stamp, settings, JSON.stringify(errors), ...read.keys);
+    const stored = resultKey ? cache!.get<ScanResult>('result', resultKey) : undefined;
+    if (stored) return { ...stored, stats: stats() };
 
-  const found = await scanParts(root, read, options, cache, [stamp, settings]);
-  for (const part of found) errors.push(...part.errors);
-  const result: ScanResult = {
-    version: 1,
-    root,
-    findings: found.flatMap((p) => p.findings).sort(byFindingPlace),
-    errors: errors.sort((x, y) => x.path.localeCompare(y.path) || x.message.localeCompare(y.message)),
-    stats: stats(),
-    routes: found.flatMap((p) => p.routes).sort(byRoutePlace),
-    models: found.flatMap((p) => p.models),
-    files,
-  };
-  if (resultKey && found.every(complete)) cache!.set('result', resultKey, result);
-  return result;
+    const parts = 'parts' in read ? read.parts : partsOf(read.files);
+    const found = await scanParts(root, parts, options, cache, [stamp, settings], threads);
+    for (const part of found) errors.push(...part.errors);
+    const result: ScanResult = {
+      version: 1,
+      root,
+      findings: found.flatMap((p) => p.findings).sort(byFindingPlace),
+      errors: errors.sort((x, y) => x.path.localeCompare(y.path) || x.message.localeCompare(y.message)),
+      stats: stats(),
+      routes: found.flatMap((p) => p.routes).sort(byRoutePlace),
+      models: found.flatMap((p) => p.models),
+      files,
+    };
+    if (resultKey && found.every(complete)) cache!.set('result', resultKey, result);
+    return result;
+  } finally {
+    await threads?.close();
+  }
 }
 
 /**
@@ -107,11 +118,10 @@ const complete = (part: PartResult) => !part.errors.some((e) => e.message.starts
 
 /**
  * Parts no analysis crosses (several projects side by side) are scanned apart: on the threads when there are
- * several, each cached on its own (`keyParts`: the tool stamp and the settings), so a changed file re-analyses
- * only its own part.
+ * several (those `started` while the scan was planned, if any), each cached on its own (`keyParts`: the tool stamp
+ * and the settings), so a changed file re-analyses only its own part.
  */
-async function scanParts(root: string, read: (ScanFile & PartitionFacts)[], options: ScanOptions, cache: ScanCache | undefined, keyParts: string[]): Promise<PartResult[]> {
-  const parts = partition(read.map((file) => ({ ...file, ...moduleNameOf(file.path) }))).map((part) => part.map(scanFile));
+async function scanParts(root: string, parts: ScanFile[][], options: ScanOptions, cache: ScanCache | undefined, keyParts: string[], started: ScanThreads | undefined): Promise<PartResult[]> {
   const workers = options.workers ?? defaultWorkers();
   const partKeys = parts.map((part) => cache && digest(...keyParts, ...part.flatMap((s) => [s.path, s.key])));
   const nothing: PartResult = { findings: [], routes: [], models: [], errors: [] };
@@ -122,10 +132,17 @@ async function scanParts(root: string, read: (ScanFile & PartitionFacts)[], opti
   let done = 0;
   const partDone = () => options.onAnalysisProgress?.(++done, missing.length);
   if (workers > 1 && missing.length > 1 && missingBytes >= PARALLEL_PARTS_FROM_BYTES) {
-    const fresh = await scanPartsOnThreads(root, missing.map((i) => parts[i]!), partOptions, cache?.root, workers, partDone);
-    missing.forEach((i, k) => { results[i] = fresh[k]; });
+    const threads = started ?? new ScanThreads(workers);
+    try {
+      const fresh = await threads.scanParts(root, missing.map((i) => parts[i]!), partOptions, cache?.root, partDone);
+      missing.forEach((i, k) => { results[i] = fresh[k]; });
+    } finally {
+      if (!started) await threads.close();
+    }
   } else if (missing.length > 0) {
-    // loaded only here: a scan answered from the cache, or analysed on threads, never loads the analyser on this one
+    // analysed here: the threads started for the parts go first, and the analyser is loaded only now (a scan
+    // answered from the cache, or analysed on threads, never loads it on this thread)
+    await started?.close();
     const { scanPart } = await import('./scan-part.js');
     for (const i of missing) {
       const progress = missing.length === 1 ? options.onAnalysisProgress : undefined;
@@ -136,9 +153,6 @@ async function scanParts(root: string, read: (ScanFile & PartitionFacts)[], opti
   for (const i of missing) if (partKeys[i] && complete(results[i]!)) cache!.set('part', partKeys[i], results[i]);
   return results as PartResult[];
 }
-
-/** A file as a part's scan is handed it: what partitioning read of it is left behind. */
-const scanFile = ({ path, key, entry, connexion, size }: ScanFile): ScanFile => ({ path, key, entry, connexion, size });
 
 /** The options a part's scan reads, without the callbacks (which cannot cross to a thread). */
 function plainOptions(options: ScanOptions): PartOptions {

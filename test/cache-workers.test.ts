@@ -1,7 +1,7 @@
 // The cache and the worker threads change how fast a scan is, never what it finds: on every fixture project the
 // findings and errors are the same with and without the cache (cold and warm) and with one or two workers.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -25,8 +25,11 @@ function copyOfFixtures(): string {
 
 test('findings are the same with one worker, two workers, a cold cache and a warm cache', async () => {
   const root = copyOfFixtures();
-  // Enough source that two workers really start (parts are scanned on this thread below 512 KB).
+  // Enough source that two workers really start (parts are scanned on this thread below 512 KB), and enough files
+  // that the scan is planned on a thread of its own (below 512 files it is planned here).
   writeFileSync(join(root, 'bulk.py'), `from flask import request\n${'def f():\n    return request.args\n'.repeat(20_000)}`);
+  mkdirSync(join(root, 'many'));
+  for (let i = 0; i < 520; i++) writeFileSync(join(root, 'many', `m${i}.py`), `from . import m${(i + 1) % 520}\nLIMIT = ${i}\n`);
   const plain = await answer({ path: root, workers: 1 });
   assert.equal(await answer({ path: root, workers: 2 }), plain);
   assert.equal(await answer({ path: root, workers: 2, cache: true }), plain);

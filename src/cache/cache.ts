@@ -2,7 +2,7 @@
 // hash, each part's result (semantic/partition.ts) by the hash of its files and every setting that changes
 // results, and each whole scan's result likewise, all under the tool version. Writes go to a temporary name and are renamed into place, so two scans can run at once.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { VERSION } from '../version.js';
@@ -27,6 +27,11 @@ export class ScanCache {
     } catch {
       return undefined;
     }
+  }
+
+  /** Whether an earlier scan stored whole results here, so that a rescan may be answered from them. */
+  hasResults(): boolean {
+    return existsSync(join(this.folder, 'result'));
   }
 
   /** Stores a value; a cache that cannot be written (read-only checkout) is silently not used. */

@@ -1,45 +1,139 @@
-// Scans the parts of a project on worker threads, the largest first, and hands back their results in input
-// order. A part whose thread fails or dies is scanned again on this thread: the answers never depend on threads.
+// The scan's threads. One plans a large scan (reads every file, cuts the project into parts) and ends, freeing the
+// memory reading took, while the others start and load the analyser; they then scan the parts, the largest first,
+// and hand back results in input order. Work no thread could do (a thread failed to start, died, or threw) is done
+// on the main thread: the answers never depend on threads.
+import type { Worker } from 'node:worker_threads';
 import { ScanCache } from '../cache/cache.js';
 import type { ScanFile } from '../scan-file.js';
 import type { PartOptions, PartResult } from '../scan-part.js';
-import type { PartJob } from './part-worker.js';
+import type { PlanOptions, ScanPlan } from '../scan-plan.js';
+import type { ThreadJob, ThreadReply } from './part-worker.js';
 import { startThread } from './thread.js';
 
-export async function scanPartsOnThreads(root: string, parts: ScanFile[][], options: PartOptions, cacheRoot: string | undefined, threads: number, onDone: () => void): Promise<PartResult[]> {
-  const out: (PartResult | undefined)[] = new Array(parts.length);
-  const size = (part: ScanFile[]) => part.reduce((sum, f) => sum + f.size, 0);
-  const queue = parts.map((_, i) => i).sort((a, b) => size(parts[b]!) - size(parts[a]!) || a - b);
-  await Promise.all(Array.from({ length: Math.min(threads, parts.length) }, () => new Promise<void>((resolve) => {
-    const thread = startThread('part-worker');
-    let current: number | undefined;
-    const give = () => {
-      current = queue.shift();
-      if (current === undefined) {
-        void thread.terminate().then(() => resolve());
-        return;
-      }
-      thread.postMessage({ id: current, root, files: parts[current]!, options, cacheRoot } satisfies PartJob);
-    };
-    thread.on('message', (reply: { id: number; result?: PartResult }) => {
-      if (reply.result) {
-        out[reply.id] = reply.result;
-        onDone();
-      }
-      give();
+/** One thread and the one request it is answering. */
+class Lane {
+  private waiting: { resolve: (reply: ThreadReply) => void; reject: (error: Error) => void; onProgress?: (done: number, total: number) => void } | undefined;
+  private dead = false;
+
+  constructor(private readonly thread: Worker) {
+    thread.on('message', (reply: ThreadReply) => {
+      if ('progress' in reply) this.waiting?.onProgress?.(...reply.progress);
+      else this.settle()?.resolve(reply);
     });
-    // a thread that could not start or died: its part (and what is left) is done on the main thread below
-    thread.on('error', () => resolve());
-    give();
-  })));
-  if (out.some((result) => !result)) {
-    const { scanPart } = await import('../scan-part.js');
-    const cache = cacheRoot ? new ScanCache(cacheRoot) : undefined;
-    for (const [i, part] of parts.entries()) {
-      if (out[i]) continue;
-      out[i] = await scanPart(root, part, options, cache, 1);
-      onDone();
+    thread.on('error', (error: Error) => this.fail(error));
+    thread.on('exit', () => this.fail(new Error('the thread exited')));
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  /** Sends a job and waits for its answer (progress reports on the way go to `onProgress`). */
+  request(job: ThreadJob, onProgress?: (done: number, total: number) => void): Promise<ThreadReply> {
+    if (this.dead) return Promise.reject(new Error('the thread is gone'));
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject, onProgress };
+      this.thread.postMessage(job);
+    });
+  }
+
+  /** Sends a job that has no answer. */
+  tell(job: ThreadJob): void {
+    if (!this.dead) this.thread.postMessage(job);
+  }
+
+  async close(): Promise<void> {
+    this.dead = true;
+    await this.thread.terminate();
+  }
+
+  private settle() {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    return waiting;
+  }
+
+  private fail(error: Error): void {
+    this.dead = true;
+    this.settle()?.reject(error);
+  }
+}
+
+export class ScanThreads {
+  private lanes: Lane[] = [];
+  private planner: Lane | undefined;
+  private closed = false;
+
+  /** Starts the thread that plans; the `count` that analyse start once it plans (together they slow each other). */
+  constructor(private readonly count: number) {
+    this.planner = new Lane(startThread('part-worker'));
+  }
+
+  /**
+   * The plan, made on a thread of its own while the others start and load the analyser; undefined if it failed.
+   * The planning thread ends with it, and the memory its reading took with it.
+   */
+  async plan(root: string, paths: string[], options: PlanOptions, stamp: string, onProgress?: (done: number, total: number) => void): Promise<ScanPlan | undefined> {
+    const planner = this.planner!;
+    const planned = planner.request({ kind: 'plan', root, paths, options, stamp }, onProgress);
+    for (const lane of this.startRest()) lane.tell({ kind: 'load' });
+    try {
+      const reply = await planned;
+      return 'plan' in reply ? reply.plan : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      this.planner = undefined;
+      await planner.close();
     }
   }
-  return out as PartResult[];
+
+  /** Scans the parts on the threads, the largest first; a part no thread answered is scanned here. */
+  async scanParts(root: string, parts: ScanFile[][], options: PartOptions, cacheRoot: string | undefined, onDone: () => void): Promise<PartResult[]> {
+    const out: (PartResult | undefined)[] = new Array(parts.length);
+    const size = (part: ScanFile[]) => part.reduce((sum, f) => sum + f.size, 0);
+    const queue = parts.map((_, i) => i).sort((a, b) => size(parts[b]!) - size(parts[a]!) || a - b);
+    this.startRest();
+    await Promise.all(this.lanes.map(async (lane) => {
+      while (lane.alive && queue.length > 0) {
+        const id = queue.shift()!;
+        let reply: ThreadReply;
+        try {
+          reply = await lane.request({ kind: 'part', id, root, files: parts[id]!, options, cacheRoot });
+        } catch {
+          return; // the thread died: its part (and what is left) is done below
+        }
+        if ('result' in reply) {
+          out[id] = reply.result;
+          onDone();
+        }
+      }
+    }));
+    if (out.some((result) => !result)) {
+      const { scanPart } = await import('../scan-part.js');
+      const cache = cacheRoot ? new ScanCache(cacheRoot) : undefined;
+      for (const [i, part] of parts.entries()) {
+        if (out[i]) continue;
+        out[i] = await scanPart(root, part, options, cache, 1);
+        onDone();
+      }
+    }
+    return out as PartResult[];
+  }
+
+  /** The threads not started yet, started. */
+  private startRest(): Lane[] {
+    if (this.closed) return [];
+    const started = Array.from({ length: Math.max(0, this.count - this.lanes.length) }, () => new Lane(startThread('part-worker')));
+    this.lanes.push(...started);
+    return started;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const lanes = [...this.lanes, ...(this.planner ? [this.planner] : [])];
+    this.lanes = [];
+    this.planner = undefined;
+    await Promise.all(lanes.map((lane) => lane.close()));
+  }
 }
