@@ -67,7 +67,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cache = options.cache ? new ScanCache(root) : undefined;
   // The planning thread starts before the walk, to be up when it ends, and is let go if the walk finds few files.
   // Not when an earlier scan's results may answer this one: this thread reads as fast, and no analysis may follow.
-  let threads = workers > 1 && !isFile && !cache?.hasResults() ? new ScanThreads(workers) : undefined;
+  let threads = workers > 1 && !isFile && !cache?.hasResults() ? new ScanThreads(workers, true) : undefined;
   try {
     const walked = isFile ? { files: [basename(target)], problems: [] } : findPythonFiles(root, options);
     const files = walked.files;
@@ -132,7 +132,7 @@ async function scanParts(root: string, parts: ScanFile[][], options: ScanOptions
   let done = 0;
   const partDone = () => options.onAnalysisProgress?.(++done, missing.length);
   if (workers > 1 && missing.length > 1 && missingBytes >= PARALLEL_PARTS_FROM_BYTES) {
-    const threads = started ?? new ScanThreads(workers);
+    const threads = started ?? new ScanThreads(workers, false);
     try {
       const fresh = await threads.scanParts(root, missing.map((i) => parts[i]!), partOptions, cache?.root, partDone);
       missing.forEach((i, k) => { results[i] = fresh[k]; });

@@ -25,9 +25,11 @@ function copyOfFixtures(): string {
 
 test('findings are the same with one worker, two workers, a cold cache and a warm cache', async () => {
   const root = copyOfFixtures();
-  // Enough source that two workers really start (parts are scanned on this thread below 512 KB), and enough files
-  // that the scan is planned on a thread of its own (below 512 files it is planned here).
+  // Enough source that two workers really start (parts are scanned on this thread below 512 KB).
   writeFileSync(join(root, 'bulk.py'), `from flask import request\n${'def f():\n    return request.args\n'.repeat(20_000)}`);
+  const fewFiles = await answer({ path: root, workers: 1 });
+  assert.equal(await answer({ path: root, workers: 2 }), fewFiles);
+  // Enough files that the scan is planned on a thread of its own (below 512 files it is planned here).
   mkdirSync(join(root, 'many'));
   for (let i = 0; i < 520; i++) writeFileSync(join(root, 'many', `m${i}.py`), `from . import m${(i + 1) % 520}\nLIMIT = ${i}\n`);
   const plain = await answer({ path: root, workers: 1 });

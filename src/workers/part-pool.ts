@@ -64,9 +64,13 @@ export class ScanThreads {
   private planner: Lane | undefined;
   private closed = false;
 
-  /** Starts the thread that plans; the `count` that analyse start once it plans (together they slow each other). */
-  constructor(private readonly count: number) {
-    this.planner = new Lane(startThread('part-worker'));
+  /**
+   * `count` threads to analyse; when `planning`, a thread that plans starts now and those start once it plans
+   * (starting together, they slow each other down).
+   */
+  constructor(private readonly count: number, planning: boolean) {
+    if (planning) this.planner = new Lane(startThread('part-worker'));
+    else this.startRest();
   }
 
   /**
