@@ -132,7 +132,7 @@ async function scanParts(root: string, parts: ScanFile[][], options: ScanOptions
   let done = 0;
   const partDone = () => options.onAnalysisProgress?.(++done, missing.length);
   if (workers > 1 && missing.length > 1 && missingBytes >= PARALLEL_PARTS_FROM_BYTES) {
-    const threads = started ?? new ScanThreads(workers, false);
+    const threads = started ?? new ScanThreads(Math.min(workers, missing.length), false);
     try {
       const fresh = await threads.scanParts(root, missing.map((i) => parts[i]!), partOptions, cache?.root, partDone);
       missing.forEach((i, k) => { results[i] = fresh[k]; });
