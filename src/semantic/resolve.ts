@@ -18,6 +18,8 @@ const LIBRARIES = new Set([
   'urllib', 'warnings', 'weakref', 'contextlib', 'email', 'http', 'html', 'csv', 'pickle', 'socket', 'ssl', 'traceback',
 ]);
 
+const DOT = 0x2e;
+
 const isLibrary = (name: string) => LIBRARIES.has(name) || name.startsWith('flask_') || name.startsWith('marshmallow');
 
 export class ModuleResolver<T extends ModuleName> {
@@ -32,12 +34,13 @@ export class ModuleResolver<T extends ModuleName> {
   constructor(modules: Iterable<T>) {
     for (const m of modules) this.byName.set(m.name, m);
     for (const m of this.byName.values()) {
-      const parts = m.name.split('.');
-      for (let i = 0; i < parts.length; i++) {
-        const suffix = parts.slice(i).join('.');
+      // the whole name, then what follows each dot
+      for (let dot = -1; ; dot = m.name.indexOf('.', dot + 1)) {
+        const suffix = dot < 0 ? m.name : m.name.slice(dot + 1);
         const list = this.bySuffix.get(suffix);
         if (list) list.push(m);
         else this.bySuffix.set(suffix, [m]);
+        if (m.name.indexOf('.', dot + 1) < 0) break;
       }
       this.importRoots.add(this.importRootOf(m));
     }
@@ -50,9 +53,11 @@ export class ModuleResolver<T extends ModuleName> {
 
   /** The project module `name` imports from module `from`; undefined when it is a library or not in the scan. */
   resolve(from: T, name: string): T | undefined {
-    const dots = name.length - name.replace(/^\.+/, '').length;
+    let dots = 0;
+    while (name.charCodeAt(dots) === DOT) dots++;
     if (dots > 0) return this.byName.get(relativeName(from, name, dots));
-    if (isLibrary(name.split('.')[0]!)) return this.library(from, name);
+    const firstDot = name.indexOf('.');
+    if (isLibrary(firstDot < 0 ? name : name.slice(0, firstDot))) return this.library(from, name);
     const key = `${this.importRootOf(from)}\0${name}`;
     if (this.cache.has(key)) return this.cache.get(key);
     const found = this.absolute(from, name);
