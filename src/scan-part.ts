@@ -6,7 +6,8 @@ import { analyze, type Analysis } from './analysis/analyze.js';
 import { digest, type ScanCache } from './cache/cache.js';
 import { toolStamp } from './cache/stamp.js';
 import { moduleNameOf, readSource } from './files.js';
-import { CHANGED, NOT_ANALYSED, entryCodeTest, type ScanFile } from './scan-file.js';
+import { entryCodeTest } from './frameworks/flask/request.js';
+import { CHANGED, NOT_ANALYSED, type ScanFile } from './scan-file.js';
 import type { ModuleIR, Stmt } from './python/ir.js';
 import { lineStartsOf } from './python/positions.js';
 import type { ScanError } from './result.js';
@@ -58,7 +59,7 @@ export async function scanPart(root: string, part: ScanFile[], options: PartOpti
 /** The part's files with their text, as read now. */
 function readPart(root: string, part: ScanFile[], options: PartOptions, errors: ScanError[]): SourceFile[] {
   const stamp = toolStamp();
-  const isEntryCode = entryCodeTest(options);
+  const isEntryCode = entryCodeTest(options.extraSources ?? []);
   const out: SourceFile[] = [];
   for (const file of part) {
     const source = readSource(root, file.path, errors);

@@ -4,7 +4,8 @@
 import { digest } from './cache/cache.js';
 import { moduleNameOf, readSource } from './files.js';
 import type { ScanError } from './result.js';
-import { entryCodeTest, type ScanFile } from './scan-file.js';
+import { entryCodeTest } from './frameworks/flask/request.js';
+import type { ScanFile } from './scan-file.js';
 import { partition, partitionFacts, type PartitionFile } from './semantic/partition.js';
 import type { Settings } from './config/options.js';
 
@@ -29,7 +30,7 @@ export type PlanOptions = Pick<Settings, 'extraSources'>;
 
 /** Reads `paths` under `root`, content keys taken under the tool's code stamp `stamp`. */
 export function readFiles(root: string, paths: string[], options: PlanOptions, stamp: string, onProgress?: (done: number, total: number) => void): ReadFiles {
-  const isEntryCode = entryCodeTest(options);
+  const isEntryCode = entryCodeTest(options.extraSources ?? []);
   const files: ReadFiles['files'] = [];
   const keys: string[] = [];
   const errors: ScanError[] = [];

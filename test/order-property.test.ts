@@ -8,7 +8,7 @@ import { basename, join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import { analyze } from '../src/analysis/analyze.js';
 import { findPythonFiles, moduleNameOf } from '../src/files.js';
-import { entryCodeText } from '../src/frameworks/flask/request.js';
+import { entryCodeTest } from '../src/frameworks/flask/request.js';
 import { scan } from '../src/index.js';
 import { lowerModule } from '../src/python/lower.js';
 import { parsePython } from '../src/python/parse.js';
@@ -104,7 +104,7 @@ function copyOf(fixture: string, name: string): string {
 
 /** The analysis over modules lowered whole, in the order given: file order seen by the engine. */
 function analyzeInOrder(root: string, order: (files: string[]) => string[]): string[] {
-  const isEntry = entryCodeText([]);
+  const isEntry = entryCodeTest([]);
   const modules: ModuleIR[] = order(findPythonFiles(root).files).map((path) => {
     const source = readFileSync(join(root, path), 'utf8');
     return { path, ...moduleNameOf(path), source, lineStarts: lineStartsOf(source), body: lowerModule(parsePython(source).tree), entry: isEntry(source) };

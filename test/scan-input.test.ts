@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scan } from '../src/index.js';
-import { entryCodeTest } from '../src/scan-file.js';
+import { entryCodeTest } from '../src/frameworks/flask/request.js';
 import { runCli } from './fixtures/cli/run-cli.js';
 
 const VULNERABLE = `from flask import Flask, request
@@ -139,7 +139,7 @@ test('runs of blank lines never hide entry code from the prefilter', async () =>
 });
 
 test('the entry-code test finds a route decorator at a line start after any line ending and indentation, not mid-line', () => {
-  const isEntry = entryCodeTest({});
+  const isEntry = entryCodeTest([]);
   const route = '@bp.route("/items", methods=["POST"])\ndef create():\n    pass\n';
   for (const lineEnd of ['\n', '\r\n', '\r', '\u2028']) {
     for (const indent of ['', '    ', '\t', ' \f ']) assert.equal(isEntry(`x = 1${lineEnd}${lineEnd}${indent}${route}`), true, JSON.stringify([lineEnd, indent]));

@@ -30,10 +30,10 @@ const IMPORT_FLASK = /[ \t]*import[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ 
 const ROUTE_DECORATOR = /[^\S\n\r\u2028\u2029]*@[\w.]+\.(?:route|get|post|put|patch|delete)\(/y;
 
 /**
- * The entry-code test: its text, its marks at line starts, and the last names of the user's extra sources
- * (`payload` of `app.util.payload`).
+ * Like Semgrep's prefilter, whether a file holds Flask entry code: its text, its marks at line starts, and the last
+ * names of the user's extra sources (`payload` of `app.util.payload`).
  */
-export function entryCodeText(extraSources: readonly string[]): (source: string) => boolean {
+export function entryCodeTest(extraSources: readonly string[]): (source: string) => boolean {
   const names = lastNames(extraSources);
   const text = names.length === 0 ? FLASK_ENTRY_TEXT : new RegExp(`${FLASK_ENTRY_TEXT.source}|\\b(${names.join('|')})\\b`);
   return (source) => text.test(source) || matchesAtSomeLineStart(source, 'import', IMPORT_FLASK) || matchesAtSomeLineStart(source, '@', ROUTE_DECORATOR);
