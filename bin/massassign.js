@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the installed CLI: runs the compiled command line (built by `npm ci` through `postinstall`).
-// first, so that V8 reads its tiering flag before the analyser's code runs
+// first, so that V8 reads its compiler flags before the analyser's code runs
 import '../dist/cli/tiering.js';
 import { run } from '../dist/cli/main.js';
 
