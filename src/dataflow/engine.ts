@@ -325,11 +325,18 @@ export class Engine {
     if (known) return known;
     const out = new Map<string, Value>();
     this.injected.set(fn.qname, out);
+    // every model reads the same decorators: each is evaluated once, in the same state as it would be each time
+    const evaluated = new Map<Expr, Value>();
+    const evaluate = (expr: Expr): Value => {
+      let value = evaluated.get(expr);
+      if (!value) evaluated.set(expr, (value = this.evaluateInModule(fn.module.name, expr)));
+      return value;
+    };
     for (const injectedParameters of this.hooks.injectedParameters) {
-      for (const [name, value] of injectedParameters(fn) ?? []) out.set(name, union(out.get(name) ?? EMPTY, value));
+      for (const [name, value] of injectedParameters(fn, evaluate) ?? []) out.set(name, union(out.get(name) ?? EMPTY, value));
     }
     for (const decorator of fn.def.decorators) {
-      for (const ref of refs(this.evaluateInModule(fn.module.name, decorator))) {
+      for (const ref of refs(evaluate(decorator))) {
         const deco = ref.type === 'function' ? this.project.functions.get(ref.fn) : undefined;
         const viewParam = deco?.def.params[0]?.name;
         if (!deco || !viewParam) continue;

@@ -85,8 +85,11 @@ export interface LibraryModel {
   outside?(path: string): Value | undefined;
   /** The iteration of an object, e.g. a query yields instances of its model. */
   iterate?(ref: ObjectRef): Value | undefined;
-  /** Values a library hands the parameters of a view it calls (`@use_args(Schema)`, a connexion `body`), by parameter name. */
-  injectedParameters?(fn: FunctionInfo): Map<string, Value> | undefined;
+  /**
+   * Values a library hands the parameters of a view it calls (`@use_args(Schema)`, a connexion `body`), by parameter
+   * name. `evaluate` reads an expression of the view's module (a decorator, an annotation), each once for all models.
+   */
+  injectedParameters?(fn: FunctionInfo, evaluate: (expr: Expr) => Value): Map<string, Value> | undefined;
 }
 
 type HookName = Exclude<keyof LibraryModel, 'name'>;

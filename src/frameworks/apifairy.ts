@@ -12,9 +12,9 @@ const INJECTORS = /^apifairy(\.decorators)?\.(body|arguments)$/;
 export function apifairyModel(engine: Engine, schemas: MarshmallowSchemas): LibraryModel {
   return {
     name: 'apifairy',
-    injectedParameters(fn) {
+    injectedParameters(fn, evaluate) {
       const isInjector = (d: Expr): d is Extract<Expr, { t: 'call' }> =>
-        d.t === 'call' && externalPaths(engine.evaluateInModule(fn.module.name, d.fn)).some((p) => INJECTORS.test(p));
+        d.t === 'call' && externalPaths(evaluate(d.fn)).some((p) => INJECTORS.test(p));
       return eachDecorator(fn, (decorator) => {
         if (!isInjector(decorator) || !decorator.args[0] || decorator.args[0].name) return undefined;
         const param = injectedParameter(fn, decorator, isInjector);

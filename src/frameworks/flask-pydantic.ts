@@ -14,14 +14,14 @@ const PARAMETERS = new Set(['body', 'query', 'form']);
 export function flaskPydanticModel(engine: Engine, models: PydanticModels): LibraryModel {
   return {
     name: 'flask-pydantic',
-    injectedParameters(fn) {
+    injectedParameters(fn, evaluate) {
       return eachDecorator(fn, (decorator) => {
         const target = decorator.t === 'call' ? decorator.fn : decorator;
-        if (!externalPaths(engine.evaluateInModule(fn.module.name, target)).some((p) => VALIDATE.test(p))) return undefined;
+        if (!externalPaths(evaluate(target)).some((p) => VALIDATE.test(p))) return undefined;
         const out = new Map<string, Value>();
         for (const param of fn.def.params) {
           if (!PARAMETERS.has(param.name) || !param.annotation) continue;
-          const cls = refs(engine.evaluateInModule(fn.module.name, param.annotation)).find((r) => r.type === 'class');
+          const cls = refs(evaluate(param.annotation)).find((r) => r.type === 'class');
           const info = cls?.type === 'class' ? engine.project.classes.get(cls.cls) : undefined;
           if (!info || !models.shapeOf(info)) continue;
           const text = fn.module.source.slice(decorator.s, decorator.e);

@@ -9,10 +9,10 @@ import { eachDecorator, injectedParameter, loaded } from './webargs.js';
 export function flaskSmorestModel(engine: Engine, schemas: MarshmallowSchemas): LibraryModel {
   return {
     name: 'flask-smorest',
-    injectedParameters(fn) {
+    injectedParameters(fn, evaluate) {
       return eachDecorator(fn, (decorator) => {
         const isArguments = (d: Expr): d is Extract<Expr, { t: 'call' }> =>
-          d.t === 'call' && d.fn.t === 'attr' && d.fn.name === 'arguments' && /^flask_smorest\./.test(containerOf(engine.evaluateInModule(fn.module.name, d.fn.obj))?.type ?? '');
+          d.t === 'call' && d.fn.t === 'attr' && d.fn.name === 'arguments' && /^flask_smorest\./.test(containerOf(evaluate(d.fn.obj))?.type ?? '');
         if (!isArguments(decorator) || !decorator.args[0]) return undefined;
         const param = injectedParameter(fn, decorator, isArguments);
         return param ? loaded(engine, schemas, fn, decorator, param, 'flask-smorest') : undefined;

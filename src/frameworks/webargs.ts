@@ -14,14 +14,14 @@ const USE_KWARGS = /^webargs\.(flaskparser\.)?(parser\.|FlaskParser\(\)\.)?use_k
 export function webargsModel(engine: Engine, schemas: MarshmallowSchemas): LibraryModel {
   return {
     name: 'webargs',
-    injectedParameters(fn) {
+    injectedParameters(fn, evaluate) {
       return eachDecorator(fn, (decorator) => {
         if (decorator.t !== 'call' || !decorator.args[0] || decorator.args[0].name) return undefined;
-        const paths = externalPaths(engine.evaluateInModule(fn.module.name, decorator.fn));
+        const paths = externalPaths(evaluate(decorator.fn));
         const kwargs = paths.some((p) => USE_KWARGS.test(p));
         if (!kwargs && !paths.some((p) => USE_ARGS.test(p))) return undefined;
         const param = kwargs ? fn.def.params.find((p) => p.kind === 'kwargs')?.name : injectedParameter(fn, decorator, (d) => {
-          const target = d.t === 'call' ? engine.evaluateInModule(fn.module.name, d.fn) : [];
+          const target = d.t === 'call' ? evaluate(d.fn) : [];
           return externalPaths(target).some((p) => USE_ARGS.test(p));
         }, argName(decorator));
         return param ? loaded(engine, schemas, fn, decorator, param, 'webargs') : undefined;
