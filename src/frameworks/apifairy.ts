@@ -3,13 +3,14 @@
 import type { Engine } from '../dataflow/engine.js';
 import type { LibraryModel } from '../dataflow/library.js';
 import type { Expr } from '../python/ir.js';
-import { externalPaths } from './access.js';
+import { externalPaths, projectSpells } from './access.js';
 import type { MarshmallowSchemas } from './marshmallow.js';
 import { eachDecorator, injectedParameter, loaded } from './webargs.js';
 
 const INJECTORS = /^apifairy(\.decorators)?\.(body|arguments)$/;
 
 export function apifairyModel(engine: Engine, schemas: MarshmallowSchemas): LibraryModel {
+  if (!projectSpells(engine.project, 'apifairy')) return { name: 'apifairy' };
   return {
     name: 'apifairy',
     injectedParameters(fn, evaluate) {

@@ -4,7 +4,7 @@ import { ANY } from '../dataflow/keyset.js';
 import { obj, refs, type Value } from '../dataflow/facts.js';
 import type { Engine } from '../dataflow/engine.js';
 import type { LibraryModel } from '../dataflow/library.js';
-import { externalPaths } from './access.js';
+import { externalPaths, projectSpells } from './access.js';
 import type { PydanticModels } from './pydantic.js';
 import { eachDecorator } from './webargs.js';
 
@@ -12,6 +12,7 @@ const VALIDATE = /^flask_pydantic(\.core)?\.validate$/;
 const PARAMETERS = new Set(['body', 'query', 'form']);
 
 export function flaskPydanticModel(engine: Engine, models: PydanticModels): LibraryModel {
+  if (!projectSpells(engine.project, 'flask_pydantic')) return { name: 'flask-pydantic' };
   return {
     name: 'flask-pydantic',
     injectedParameters(fn, evaluate) {

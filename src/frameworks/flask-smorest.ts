@@ -2,11 +2,13 @@
 import type { Engine } from '../dataflow/engine.js';
 import type { LibraryModel } from '../dataflow/library.js';
 import type { Expr } from '../python/ir.js';
+import { projectSpells } from './access.js';
 import { containerOf } from './flask/app.js';
 import type { MarshmallowSchemas } from './marshmallow.js';
 import { eachDecorator, injectedParameter, loaded } from './webargs.js';
 
 export function flaskSmorestModel(engine: Engine, schemas: MarshmallowSchemas): LibraryModel {
+  if (!projectSpells(engine.project, 'flask_smorest')) return { name: 'flask-smorest' };
   return {
     name: 'flask-smorest',
     injectedParameters(fn, evaluate) {

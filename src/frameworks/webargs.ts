@@ -5,13 +5,14 @@ import type { Engine } from '../dataflow/engine.js';
 import type { LibraryModel } from '../dataflow/library.js';
 import type { Expr } from '../python/ir.js';
 import type { FunctionInfo } from '../semantic/project.js';
-import { externalPaths } from './access.js';
+import { externalPaths, projectSpells } from './access.js';
 import { schemaKeysOf, type MarshmallowSchemas } from './marshmallow.js';
 
 const USE_ARGS = /^webargs\.(flaskparser\.)?(parser\.|FlaskParser\(\)\.)?use_args$|^webargs\.flaskparser\.FlaskParser\(\)\.use_args$/;
 const USE_KWARGS = /^webargs\.(flaskparser\.)?(parser\.|FlaskParser\(\)\.)?use_kwargs$|^webargs\.flaskparser\.FlaskParser\(\)\.use_kwargs$/;
 
 export function webargsModel(engine: Engine, schemas: MarshmallowSchemas): LibraryModel {
+  if (!projectSpells(engine.project, 'webargs')) return { name: 'webargs' };
   return {
     name: 'webargs',
     injectedParameters(fn, evaluate) {
