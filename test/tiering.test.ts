@@ -1,4 +1,4 @@
-// The CLI's V8 compiler flags (src/cli/tiering.ts): known to the V8 running the tests, and set without a word on stderr.
+// The CLI's V8 compiler flags (src/cli/tiering.ts): known to the V8 running the tests, set without a word on stderr.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';

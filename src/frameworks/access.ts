@@ -1,4 +1,5 @@
-// Small readers of abstract values that every library model uses: outside names, tags, class checks.
+// Small readers of abstract values that every library model uses: outside names, tags, class checks; and whether
+// the project's text names a package at all.
 import { refs, type ObjectRef, type Value } from '../dataflow/facts.js';
 import { classBases } from '../dataflow/classes.js';
 import type { Engine } from '../dataflow/engine.js';
