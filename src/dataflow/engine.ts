@@ -1,6 +1,7 @@
 // The engine: per-function summaries computed once (on demand, cycles cut), module globals, and the
 // values decorators inject into the functions they wrap. Frames (interpreter.ts) do the interpreting.
 import type { Expr, ModuleIR, Stmt } from '../python/ir.js';
+import { matchesAtLineStarts } from '../python/line-starts.js';
 import { childBodies, type ClassInfo, type FunctionInfo, type ProjectIndex } from '../semantic/project.js';
 import { EMPTY, factId, refs, union, valueId, type Value } from './facts.js';
 import { Frame, type Env } from './interpreter.js';
@@ -370,11 +371,14 @@ export class Engine {
   }
 }
 
-/** Modules by the names of the indented `def`s (methods, mostly) their text declares. */
+/** An indented `def` (a method, mostly) at a line start, and its name. */
+const INDENTED_DEF = /[ \t]+(?:async[ \t]+)?def[ \t]+(\w+)/y;
+
+/** Modules by the names of the indented `def`s their text declares. */
 function indexMethodNames(project: ProjectIndex): Map<string, ModuleIR[]> {
   const out = new Map<string, ModuleIR[]>();
   for (const module of [...project.modules.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    for (const name of new Set([...module.source.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+(\w+)/gm)].map((m) => m[1]!))) {
+    for (const name of new Set(Array.from(matchesAtLineStarts(module.source, 'def', INDENTED_DEF), (m) => m[1]!))) {
       out.set(name, [...(out.get(name) ?? []), module]);
     }
   }
