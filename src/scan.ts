@@ -21,10 +21,7 @@ export interface ScanOptions extends Omit<Settings, 'severity' | 'minConfidence'
   path: string;
   /** Read and write `.massassign_cache/` in the scan root (the CLI's default; off unless asked for here). */
   cache?: boolean;
-  /**
-   * Threads that scan the parts, or that lower the entry code of a scan of one part (default: one per core; 1
-   * keeps it all on this thread).
-   */
+  /** Threads that scan the parts, when there are several (default: one per core; 1 keeps it all on this thread). */
   workers?: number;
   /** Called as files are read, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
@@ -65,18 +62,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const root = isFile ? dirname(target) : target;
   const workers = options.workers ?? defaultWorkers();
   const cache = options.cache ? new ScanCache(root) : undefined;
-  // The planning thread starts before the walk, to be up when it ends, and is let go if the walk finds few files.
-  // Not when an earlier scan's results may answer this one: this thread reads as fast, and no analysis may follow.
-  let threads = workers > 1 && !isFile && !cache?.hasResults() ? new ScanThreads(workers, true) : undefined;
+  let threads: ScanThreads | undefined;
   try {
     const walked = isFile ? { files: [basename(target)], problems: [] } : findPythonFiles(root, options);
     const files = walked.files;
     const errors: ScanError[] = [...walked.problems];
     if (files.length === 0) errors.push({ path: '.', message: 'no Python files found' });
-    if (files.length < PLAN_ON_A_THREAD_FROM_FILES) {
-      await threads?.close();
-      threads = undefined;
-    }
+    // Not when an earlier scan's results may answer this one: this thread reads as fast, and no analysis may follow.
+    if (workers > 1 && files.length >= PLAN_ON_A_THREAD_FROM_FILES && !cache?.hasResults()) threads = new ScanThreads(workers, true);
     const stamp = toolStamp();
     const planOptions = { extraSources: options.extraSources };
     // planned on a thread, or read here and cut into parts only if the cache has no answer
@@ -146,7 +139,7 @@ async function scanParts(root: string, parts: ScanFile[][], options: ScanOptions
     const { scanPart } = await import('./scan-part.js');
     for (const i of missing) {
       const progress = missing.length === 1 ? options.onAnalysisProgress : undefined;
-      results[i] = await scanPart(root, parts[i]!, { ...partOptions, onAnalysisProgress: progress }, cache, workers);
+      results[i] = scanPart(root, parts[i]!, { ...partOptions, onAnalysisProgress: progress }, cache);
       if (!progress) partDone();
     }
   }

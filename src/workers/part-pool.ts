@@ -118,7 +118,7 @@ export class ScanThreads {
       const cache = cacheRoot ? new ScanCache(cacheRoot) : undefined;
       for (const [i, part] of parts.entries()) {
         if (out[i]) continue;
-        out[i] = await scanPart(root, part, options, cache, 1);
+        out[i] = scanPart(root, part, options, cache);
         onDone();
       }
     }

@@ -31,7 +31,7 @@ parentPort!.on('message', (job: ThreadJob) => {
     reply({ plan: planScan(job.root, job.paths, job.options, job.stamp, progress) });
   } else {
     const cache = job.cacheRoot ? new ScanCache(job.cacheRoot) : undefined;
-    loadAnalyser().then(({ scanPart }) => scanPart(job.root, job.files, job.options, cache, 1)).then(
+    loadAnalyser().then(({ scanPart }) => scanPart(job.root, job.files, job.options, cache)).then(
       (result) => reply({ id: job.id, result }),
       (error: unknown) => reply({ id: job.id, error: String(error) }),
     );
