@@ -68,7 +68,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const files = walked.files;
     const errors: ScanError[] = [...walked.problems];
     if (files.length === 0) errors.push({ path: '.', message: 'no Python files found' });
-    // Not when an earlier scan's results may answer this one: this thread reads as fast, and no analysis may follow.
+    // a large scan is planned on a thread of its own; not when an earlier scan's results may answer this one: this
+    // thread reads as fast, and no analysis may follow
     if (workers > 1 && files.length >= PLAN_ON_A_THREAD_FROM_FILES && !cache?.hasResults()) threads = new ScanThreads(workers, true);
     const stamp = toolStamp();
     const planOptions = { extraSources: options.extraSources };
