@@ -8,18 +8,13 @@ import type { Expr } from '../python/ir.js';
 
 const NO_PATHS: readonly string[] = Object.freeze([]);
 
-const spelled = new WeakMap<ProjectIndex, Map<string, boolean>>();
-
 /**
  * Whether some module of the project spells `name` in its text. An outside path starts with a module an import
  * statement names, so a library no module spells is in no value: its model has nothing to look for.
  */
 export function projectSpells(project: ProjectIndex, name: string): boolean {
-  let known = spelled.get(project);
-  if (!known) spelled.set(project, (known = new Map()));
-  let answer = known.get(name);
-  if (answer === undefined) known.set(name, (answer = [...project.modules.values()].some((m) => m.source.includes(name))));
-  return answer;
+  for (const module of project.modules.values()) if (module.source.includes(name)) return true;
+  return false;
 }
 
 /** The outside access paths a value may be (`flask.request.get_json`). Every model asks it of each call's callee. */
