@@ -49,7 +49,7 @@ function parser(): Loaded {
 export function parsePython(source: string): ParsedPython {
   const first = parseOnce(source);
   if (first.syntaxErrors.length === 0) return first.parsed;
-  const blanked = blankTypeComments(source, first.typeComments);
+  const blanked = blankTypeComments(source, first.typeComments());
   return blanked === source ? first.parsed : parseOnce(blanked).parsed;
 }
 
@@ -59,14 +59,23 @@ export function parsePython(source: string): ParsedPython {
  */
 const UNUSED_FINGERPRINT = { primary: 0, secondary: 0 };
 
-function parseOnce(source: string): { parsed: ParsedPython; syntaxErrors: SyntaxProblem[]; typeComments: TextRange[] } {
+/** A parse, its errors, and its `# type:` comments (read only when there are errors: a pass over every token). */
+interface OneParse {
+  parsed: ParsedPython;
+  syntaxErrors: SyntaxProblem[];
+  typeComments: () => TextRange[];
+}
+
+function parseOnce(source: string): OneParse {
   const { Parser, DiagnosticSink, options } = parser();
   const diagnostics = new DiagnosticSink();
   const result = new Parser().parseSourceFile(source, options, diagnostics, UNUSED_FINGERPRINT);
   const syntaxErrors = diagnostics.fetchAndClear()
     .filter((d) => d.category === 0 /* DiagnosticCategory.Error */)
     .map((d) => ({ offset: offsetOf(result.tokenizerOutput.lines, d.range.start.line, d.range.start.character), message: d.message }));
-  return { parsed: { tree: result.parserOutput.parseTree, syntaxErrors }, syntaxErrors, typeComments: typeComments(result.tokenizerOutput.tokens) };
+  const tokens = result.tokenizerOutput.tokens;
+  const parsed = { tree: result.parserOutput.parseTree, syntaxErrors };
+  return { parsed, syntaxErrors, typeComments: () => typeComments(tokens) };
 }
 
 interface TextRange {
