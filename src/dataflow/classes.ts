@@ -1,5 +1,5 @@
 // Class lookups through project bases: methods, class-body constants, evaluated base classes.
-import type { Stmt } from '../python/ir.js';
+import type { Expr, Stmt } from '../python/ir.js';
 import { childBodies, type ClassInfo, type FunctionInfo, type ProjectIndex } from '../semantic/project.js';
 import { refs, type Value } from './facts.js';
 import type { Engine } from './engine.js';
@@ -25,9 +25,8 @@ export function findMethod(project: ProjectIndex, cls: ClassInfo, name: string, 
 export function classAttribute(cls: ClassInfo, name: string, engine: Engine, seen = new Set<string>()): Value | undefined {
   if (seen.has(cls.qname)) return undefined;
   seen.add(cls.qname);
-  for (const stmt of cls.def.body) {
-    if (stmt.t === 'assign' && stmt.targets.some((t) => t.t === 'name' && t.id === name)) return engine.evaluateInModule(cls.module.name, stmt.value);
-  }
+  const assigned = classAssignment(cls, name);
+  if (assigned) return engine.evaluateInModule(cls.module.name, assigned);
   for (const base of classBases(cls, engine)) {
     for (const ref of refs(base)) {
       const baseInfo = ref.type === 'class' ? engine.project.classes.get(ref.cls) : undefined;
@@ -36,6 +35,22 @@ export function classAttribute(cls: ClassInfo, name: string, engine: Engine, see
     }
   }
   return undefined;
+}
+
+const assignmentsCache = new WeakMap<ClassInfo, Map<string, Expr>>();
+
+/** The expression a class body's first `name = ...` assigns (indexed once per class: classes are asked often). */
+export function classAssignment(cls: ClassInfo, name: string): Expr | undefined {
+  let byName = assignmentsCache.get(cls);
+  if (!byName) {
+    byName = new Map();
+    for (const stmt of cls.def.body) {
+      if (stmt.t !== 'assign') continue;
+      for (const t of stmt.targets) if (t.t === 'name' && !byName.has(t.id)) byName.set(t.id, stmt.value);
+    }
+    assignmentsCache.set(cls, byName);
+  }
+  return byName.get(name);
 }
 
 const basesCache = new WeakMap<ClassInfo, Value[]>();

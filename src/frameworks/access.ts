@@ -4,7 +4,6 @@ import { refs, type ObjectRef, type Value } from '../dataflow/facts.js';
 import { classBases } from '../dataflow/classes.js';
 import type { Engine } from '../dataflow/engine.js';
 import type { ClassInfo, ProjectIndex } from '../semantic/project.js';
-import type { Expr } from '../python/ir.js';
 
 const NO_PATHS: readonly string[] = Object.freeze([]);
 
@@ -63,12 +62,4 @@ export function derivesFrom(engine: Engine, cls: ClassInfo, test: (path: string)
 export function lastName(path: string): string {
   const clean = path.replace(/\(\)|\[\]/g, '');
   return clean.slice(clean.lastIndexOf('.') + 1);
-}
-
-/** The expression a class body assigns to `name`. */
-export function classAssignment(cls: ClassInfo, name: string): Expr | undefined {
-  for (const stmt of cls.def.body) {
-    if (stmt.t === 'assign' && stmt.targets.some((t) => t.t === 'name' && t.id === name)) return stmt.value;
-  }
-  return undefined;
 }

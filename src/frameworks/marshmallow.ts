@@ -6,7 +6,8 @@ import type { Engine } from '../dataflow/engine.js';
 import type { CallSite, LibraryModel } from '../dataflow/library.js';
 import type { Expr } from '../python/ir.js';
 import type { ClassInfo } from '../semantic/project.js';
-import { classAssignment, classesOf, derivesFrom, externalPaths, tagged } from './access.js';
+import { classAssignment } from '../dataflow/classes.js';
+import { classesOf, derivesFrom, externalPaths, tagged } from './access.js';
 import type { SqlAlchemyModels } from './sqlalchemy.js';
 
 const SCHEMA_BASE = /(^marshmallow|marshmallow_sqlalchemy|flask_marshmallow|Marshmallow\(\)).*(Schema|ModelSchema)$/;

@@ -5,7 +5,8 @@ import { extend, ofKind, obj, refs, type Fact, type TaintFact, type Value } from
 import type { Engine } from '../dataflow/engine.js';
 import type { CallSite, LibraryModel } from '../dataflow/library.js';
 import type { ClassInfo } from '../semantic/project.js';
-import { classAssignment, classesOf, derivesFrom, externalPaths, isExternal } from './access.js';
+import { classAssignment } from '../dataflow/classes.js';
+import { classesOf, derivesFrom, externalPaths, isExternal } from './access.js';
 
 const BASE_MODEL = /^pydantic(\.v1|\.main)?\.BaseModel$/;
 const VALIDATORS = new Set(['parse_obj', 'model_validate', 'parse_raw', 'model_validate_json', 'construct', 'model_construct']);

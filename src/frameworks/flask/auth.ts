@@ -7,8 +7,8 @@ import { forEachExpr, walkExpr } from '../../python/walk.js';
 
 import type { AuthInfo } from '../../result.js';
 import { childBodies, type ClassInfo, type FunctionInfo } from '../../semantic/project.js';
-import { classBases } from '../../dataflow/classes.js';
-import { classAssignment, externalPaths, tagged } from '../access.js';
+import { classAssignment, classBases } from '../../dataflow/classes.js';
+import { externalPaths, tagged } from '../access.js';
 import { APP, BLUEPRINT, HTTP_AUTH, within, type BlueprintData } from './app.js';
 import { forEachCall, type DiscoveredRoute } from './routes.js';
 
