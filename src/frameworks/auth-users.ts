@@ -5,7 +5,7 @@ import { obj, union, type Value } from '../dataflow/facts.js';
 import type { Engine } from '../dataflow/engine.js';
 import type { LibraryModel } from '../dataflow/library.js';
 import type { FunctionInfo } from '../semantic/project.js';
-import { externalPaths, tagged } from './access.js';
+import { externalPaths, projectSpells, tagged } from './access.js';
 import { HTTP_AUTH } from './flask/app.js';
 
 interface UserSource {
@@ -21,12 +21,16 @@ const USER_SOURCES: UserSource[] = [
   { proxy: /^flask_httpauth\.\w+\(\)\.current_user\(\)$/, loader: /^flask_httpauth\.\w+\(\)\.(verify_token|verify_password)$/ },
 ];
 
+/** The packages those names come from. */
+const PACKAGES = ['flask_login', 'flask_jwt_extended', 'flask_httpauth'];
+
 const HTTP_AUTH_MEMBERS = new Set(['current_user', 'verify_token', 'verify_password']);
 
 /** Text of a module that may register a loader: only those modules are indexed to look for one. */
 const LOADER_TEXT = /@[\w.]+\.(user_loader|request_loader|user_lookup_loader|verify_token|verify_password)\b/;
 
 export function authUsersModel(engine: Engine): LibraryModel {
+  if (!PACKAGES.some((pkg) => projectSpells(engine.project, pkg))) return { name: 'auth-users' };
   let loaders: Map<UserSource, FunctionInfo[]> | undefined;
   const loadersOf = (source: UserSource): FunctionInfo[] => {
     loaders ??= findLoaders(engine);

@@ -5,6 +5,7 @@ import { ofKind, refs, type Value } from '../dataflow/facts.js';
 import type { LibraryModel } from '../dataflow/library.js';
 
 export function configuredModel(sanitizers: readonly string[], sinks: readonly string[]): LibraryModel {
+  if (sanitizers.length === 0 && sinks.length === 0) return { name: 'configured' };
   const named = (names: Set<string>, callee: Value) => refs(callee).some((r) => (r.type === 'function' && names.has(r.fn)) || (r.type === 'external' && names.has(r.path)));
   const sanitizerNames = new Set(sanitizers);
   const sinkNames = new Set(sinks);

@@ -7,7 +7,7 @@ import type { Engine } from '../dataflow/engine.js';
 import type { AttributeSite, CallSite, LibraryModel } from '../dataflow/library.js';
 import type { Expr } from '../python/ir.js';
 import type { FunctionInfo } from '../semantic/project.js';
-import { externalPaths, tagged } from './access.js';
+import { externalPaths, projectSpells, tagged } from './access.js';
 import { containerOf } from './flask/app.js';
 import { packageRows, type ModelRow } from './rows.js';
 
@@ -26,6 +26,7 @@ interface RestxModel {
 }
 
 export function flaskRestxModel(engine: Engine): LibraryModel {
+  if (!RESTX.some((pkg) => projectSpells(engine.project, pkg))) return { name: 'flask-restx' };
   return {
     name: 'flask-restx',
     call(site) {

@@ -7,7 +7,7 @@ import type { CallSite, LibraryModel } from '../dataflow/library.js';
 import type { Expr } from '../python/ir.js';
 import type { ClassInfo } from '../semantic/project.js';
 import { classAssignment } from '../dataflow/classes.js';
-import { classesOf, derivesFrom, externalPaths, tagged } from './access.js';
+import { classesOf, derivesFrom, externalPaths, projectSpells, tagged } from './access.js';
 import type { SqlAlchemyModels } from './sqlalchemy.js';
 
 const SCHEMA_BASE = /(^marshmallow|marshmallow_sqlalchemy|flask_marshmallow|Marshmallow\(\)).*(Schema|ModelSchema)$/;
@@ -82,6 +82,9 @@ export class MarshmallowSchemas {
 
 
 export function marshmallowModel(engine: Engine, schemas: MarshmallowSchemas): LibraryModel {
+  // schema bases name the package, or a `Marshmallow()` extension object
+  const spelled = ['marshmallow', 'Marshmallow'].some((name) => projectSpells(engine.project, name));
+  if (!spelled) return { name: 'marshmallow' };
   return {
     name: 'marshmallow',
     call(site) {

@@ -6,7 +6,7 @@ import type { Engine } from '../dataflow/engine.js';
 import type { CallSite, LibraryModel } from '../dataflow/library.js';
 import type { ClassInfo } from '../semantic/project.js';
 import { classAssignment } from '../dataflow/classes.js';
-import { classesOf, derivesFrom, externalPaths, isExternal } from './access.js';
+import { classesOf, derivesFrom, externalPaths, isExternal, projectSpells } from './access.js';
 
 const BASE_MODEL = /^pydantic(\.v1|\.main)?\.BaseModel$/;
 const VALIDATORS = new Set(['parse_obj', 'model_validate', 'parse_raw', 'model_validate_json', 'construct', 'model_construct']);
@@ -76,6 +76,7 @@ export class PydanticModels {
 }
 
 export function pydanticModel(engine: Engine, models: PydanticModels): LibraryModel {
+  if (!projectSpells(engine.project, 'pydantic')) return { name: 'pydantic' };
   const shapeOfClass = (q: string) => {
     const cls = engine.project.classes.get(q);
     return cls ? models.shapeOf(cls) : undefined;
