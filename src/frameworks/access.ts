@@ -24,22 +24,22 @@ export function externalPaths(value: Value): readonly string[] {
 }
 
 export function isExternal(value: Value, ...paths: string[]): boolean {
-  return externalPaths(value).some((p) => paths.includes(p));
+  for (const f of value) if (f.k === 'object' && f.ref.type === 'external' && paths.includes(f.ref.path)) return true;
+  return false;
 }
 
-export function tagged(value: Value, tag: string): Extract<ObjectRef, { type: 'tagged' }>[] {
-  return refs(value).filter((r): r is Extract<ObjectRef, { type: 'tagged' }> => r.type === 'tagged' && r.tag === tag);
+const NO_TAGS: readonly Extract<ObjectRef, { type: 'tagged' }>[] = Object.freeze([]);
+
+/** The objects of a value a model tagged `tag`. Every model asks it of calls and attributes: most have none. */
+export function tagged(value: Value, tag: string): readonly Extract<ObjectRef, { type: 'tagged' }>[] {
+  let out: Extract<ObjectRef, { type: 'tagged' }>[] | undefined;
+  for (const f of value) if (f.k === 'object' && f.ref.type === 'tagged' && f.ref.tag === tag) (out ??= []).push(f.ref);
+  return out ?? NO_TAGS;
 }
 
 export function classesOf(value: Value): string[] {
   const out: string[] = [];
   for (const f of value) if (f.k === 'object' && f.ref.type === 'class') out.push(f.ref.cls);
-  return out;
-}
-
-export function instancesOf(value: Value): string[] {
-  const out: string[] = [];
-  for (const f of value) if (f.k === 'object' && f.ref.type === 'instance') out.push(f.ref.cls);
   return out;
 }
 

@@ -71,7 +71,12 @@ export function rowsModel(engine: Engine, rows: readonly ModelRow[]): LibraryMod
   const types = new ReceiverTypes(engine);
   const compiled = rows.map((row) => ({ row, path: row.path ? globRegExp(row.path) : undefined }));
   const calls = compiled.filter((c) => c.row.attribute === undefined);
-  const reads = compiled.filter((c) => c.row.attribute !== undefined);
+  // attribute rows by the attribute they read, in row order
+  const readsByName = new Map<string, typeof compiled>();
+  for (const c of compiled) {
+    const name = c.row.attribute;
+    if (name !== undefined) readsByName.set(name, [...(readsByName.get(name) ?? []), c]);
+  }
   const onMatches = (row: ModelRow, receiver: Value | undefined) => row.on === undefined || (receiver !== undefined && types.of(receiver).has(row.on));
   // rows indexed by what a call must have for them to apply, so most calls test none
   const byMethod = new Map<string, typeof calls>();
@@ -93,12 +98,18 @@ export function rowsModel(engine: Engine, rows: readonly ModelRow[]): LibraryMod
     name: 'rows',
     call(site) {
       let result: Value | undefined;
-      const calleeRefs = refs(site.callee);
-      const paths = calleeRefs.flatMap((r) => (r.type === 'external' ? [r.path] : r.type === 'function' ? [r.fn] : []));
+      const paths: string[] = [];
+      let madeByCall = false;
+      for (const f of site.callee) {
+        if (f.k !== 'object') continue;
+        if (f.ref.type === 'external') paths.push(f.ref.path);
+        else if (f.ref.type === 'function') paths.push(f.ref.fn);
+        else if (f.ref.type === 'class' || f.ref.type === 'tagged') madeByCall = true;
+      }
       const lists: (typeof calls)[] = [];
       const named = site.method ? byMethod.get(site.method) : undefined;
       if (named) lists.push(named);
-      if (onCallees.length > 0 && calleeRefs.some((r) => r.type === 'class' || r.type === 'tagged')) lists.push(onCallees);
+      if (onCallees.length > 0 && madeByCall) lists.push(onCallees);
       if (paths.length > 0 && byPath.length > 0) lists.push(byPath);
       for (const p of paths) {
         const tailed = byPathTail.get(tail(p));
@@ -119,8 +130,8 @@ export function rowsModel(engine: Engine, rows: readonly ModelRow[]): LibraryMod
       return result;
     },
     attribute(base, name, site) {
-      for (const { row, path } of reads) {
-        if (row.attribute !== name || !onMatches(row, base)) continue;
+      for (const { row, path } of readsByName.get(name) ?? []) {
+        if (!onMatches(row, base)) continue;
         if (path && !refs(base).some((r) => r.type === 'external' && path.test(`${r.path}.${name}`))) continue;
         if (row.kind === 'source') return [mapping(site, site.expr)];
         if (row.kind === 'type') return typed(row.returns!, modelOf(base));
@@ -129,9 +140,9 @@ export function rowsModel(engine: Engine, rows: readonly ModelRow[]): LibraryMod
     },
     classAttribute(cls, name, site) {
       const base = [obj({ type: 'class', cls: cls.qname })];
-      for (const { row } of reads) {
-        if (row.attribute === name && row.kind === 'type' && onMatches(row, base)) return typed(row.returns!, cls.qname);
-        if (row.attribute === name && row.kind === 'source' && onMatches(row, base)) return [mapping(site, site.expr)];
+      for (const { row } of readsByName.get(name) ?? []) {
+        if (row.kind === 'type' && onMatches(row, base)) return typed(row.returns!, cls.qname);
+        if (row.kind === 'source' && onMatches(row, base)) return [mapping(site, site.expr)];
       }
       return undefined;
     },

@@ -5,7 +5,7 @@ import type { Engine } from '../dataflow/engine.js';
 import type { CallSite, LibraryModel } from '../dataflow/library.js';
 import type { Arg, ClassDef, Expr, Stmt } from '../python/ir.js';
 import { childBodies, type ClassInfo } from '../semantic/project.js';
-import { classesOf, derivesFrom, externalPaths, instancesOf, lastName, tagged } from './access.js';
+import { classesOf, derivesFrom, externalPaths, lastName, tagged } from './access.js';
 
 const MODEL_BASE = /(SQLAlchemy\(\)\.Model|declarative_base\(\)|generate_base\(\)|\.DeclarativeBase(NoMeta)?|\.DeclarativeBase\(\)|as_declarative\(\)|SQLModel)$/;
 const COLUMN = /(^|\.)(Column|mapped_column|column_property|composite|deferred)$/;
@@ -106,9 +106,16 @@ export class SqlAlchemyModels {
     return cls.module.source.slice(expr.s, expr.e);
   }
 
+  /** The model a value is (a class) or holds (an instance): its classes first. Asked of most calls' arguments. */
   modelOf(value: Value): ClassInfo | undefined {
-    for (const q of [...classesOf(value), ...instancesOf(value)]) {
-      const cls = this.engine.project.classes.get(q);
+    return this.modelAmong(value, 'class') ?? this.modelAmong(value, 'instance');
+  }
+
+  /** The first of a value's classes (or instances) that is a model. */
+  modelAmong(value: Value, type: 'class' | 'instance'): ClassInfo | undefined {
+    for (const f of value) {
+      if (f.k !== 'object' || f.ref.type !== type) continue;
+      const cls = this.engine.project.classes.get(f.ref.cls);
       if (cls && this.isModel(cls)) return cls;
     }
     return undefined;
@@ -125,7 +132,6 @@ function isAbstract(def: ClassDef): boolean {
 }
 
 export function sqlalchemyModel(models: SqlAlchemyModels): LibraryModel {
-  const modelClass = (value: Value) => models.modelOf(value.filter((f) => f.k === 'object' && f.ref.type === 'class'));
   return {
     name: 'sqlalchemy',
     classAttribute(cls, name) {
@@ -136,7 +142,7 @@ export function sqlalchemyModel(models: SqlAlchemyModels): LibraryModel {
       return ref.type === 'tagged' && ref.tag === QUERY && ref.cls ? [obj({ type: 'instance', cls: ref.cls })] : undefined;
     },
     call(site) {
-      const constructed = modelClass(site.callee);
+      const constructed = models.modelAmong(site.callee, 'class');
       if (constructed) return construct(site, constructed);
       if (isClassParameter(site.callee)) {
         // `cls(**kwargs)` in a classmethod of a mixin: the caller's class decides the model

@@ -61,7 +61,8 @@ export function flaskAppModel(engine: Engine): LibraryModel {
   return {
     name: 'flask.app',
     call(site) {
-      const paths = [...externalPaths(site.callee), ...projectBases(engine, site.callee)];
+      const bases = projectBases(engine, site.callee);
+      const paths = bases.length === 0 ? externalPaths(site.callee) : [...externalPaths(site.callee), ...bases];
       if (paths.some((p) => /^flask(\.app)?\.Flask$|^connexion\.(FlaskApp|App)$|^apiflask\.APIFlask$/.test(p))) return [obj({ type: 'tagged', tag: APP })];
       const made = (re: RegExp) => paths.find((p) => re.test(p));
       const blueprint = made(BLUEPRINTS);
@@ -138,7 +139,7 @@ function decoratorsArg(site: CallSite): BlueprintData['decorators'] {
   return list.items.map((expr) => ({ expr, module }));
 }
 
-function httpAuth(paths: string[], site: CallSite): AuthInfo | undefined {
+function httpAuth(paths: readonly string[], site: CallSite): AuthInfo | undefined {
   if (paths.some((p) => /^flask_httpauth\.HTTPTokenAuth$/.test(p))) {
     const header = stringArg(site, -1, 'header');
     return { kind: 'api_key', via: `header ${header ?? 'Authorization'}` };

@@ -15,6 +15,10 @@ const BODY_ATTRIBUTES = new Set(['flask.request.data']);
 const BODY_CALLS = new Set(['flask.request.get_data']);
 const JSON_PARSERS = new Set(['json.loads', 'flask.json.loads', 'simplejson.loads', 'orjson.loads', 'ujson.loads']);
 const BODY_FIELD = '<request body>';
+/** The last names of those attributes: any other attribute is none of them, and most are not. */
+const SOURCE_ATTRIBUTE_NAMES = new Set(
+  [...MAPPING_ATTRIBUTES, ...BODY_ATTRIBUTES].map((p) => p.slice(p.lastIndexOf('.') + 1)),
+);
 
 /**
  * Text that marks a module as Flask entry code (it reads the request, declares routes, or wires
@@ -55,13 +59,15 @@ export function flaskRequestModel(extraSources: readonly string[] = []): Library
   return {
     name: 'flask.request',
     attribute(base, name, site) {
+      if (!SOURCE_ATTRIBUTE_NAMES.has(name)) return undefined;
       const paths = externalPaths(base).map((p) => `${normalise(p)}.${name}`);
       if (paths.some((p) => MAPPING_ATTRIBUTES.has(p))) return [mapping(site, site.expr)];
       if (paths.some((p) => BODY_ATTRIBUTES.has(p))) return [body(site, site.expr)];
       return undefined;
     },
     call(site) {
-      const paths = externalPaths(site.callee).map(normalise);
+      const outside = externalPaths(site.callee);
+      const paths = outside.length === 0 ? outside : outside.map(normalise);
       if (paths.some((p) => mappingCalls.has(p))) return [mapping(site, site.expr)];
       if (paths.some((p) => BODY_CALLS.has(p))) return [body(site, site.expr)];
       if (paths.some((p) => JSON_PARSERS.has(p))) {
