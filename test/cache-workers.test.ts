@@ -1,11 +1,11 @@
 // The cache and the worker threads change how fast a scan is, never what it finds: on every fixture project the
 // findings and errors are the same with and without the cache (cold and warm) and with one or two workers.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scan, type ScanOptions } from '../src/scan.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const projects = readdirSync(join(fixtures, 'rules'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(fixtures, 'rules', e.name));
@@ -18,7 +18,7 @@ async function answer(options: ScanOptions): Promise<string> {
 
 /** All fixture projects copied into one folder, so the cache is written there and not into the repository. */
 function copyOfFixtures(): string {
-  const root = mkdtempSync(join(tmpdir(), 'massassign-cache-'));
+  const root = scratchDir('massassign-cache-');
   for (const project of projects) cpSync(project, join(root, project.split('/').pop()!), { recursive: true });
   return root;
 }

@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allRules } from '../src/rules/index.js';
+import { scratchDir } from './helpers/scratch.js';
 
 /**
  * For each [file, attack]: loads the app, creates its tables with one key (`config:write`), seeds, sends the attack
@@ -33,7 +33,7 @@ print(json.dumps(results))
 
 /** What each rule's example and fix store after its attack, by rule code. */
 function runAttacks(): Map<string, { example: unknown; useInstead: unknown }> {
-  const folder = mkdtempSync(join(tmpdir(), 'massassign-live-'));
+  const folder = scratchDir('massassign-live-');
   try {
     const jobs = allRules.flatMap((rule) => (['example', 'useInstead'] as const).map((variant) => {
       const path = join(folder, `${rule.code}-${variant}.py`);

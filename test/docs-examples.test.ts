@@ -1,12 +1,12 @@
 // Each rule's docs example, scanned as a Flask app, yields that rule; its "use instead" fix yields no finding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scan } from '../src/scan.js';
 import { allRules } from '../src/rules/index.js';
 import type { Finding } from '../src/result.js';
+import { scratchDir } from './helpers/scratch.js';
 
 /** The sensitive fields each example's docs say a caller can write: the finding must name at least these. */
 const NAMED_FIELDS: Record<string, string[]> = {
@@ -22,7 +22,7 @@ const NAMED_FIELDS: Record<string, string[]> = {
 
 /** Scans `source` as the only file of a fresh project and returns its findings. */
 async function findingsOf(source: string): Promise<Finding[]> {
-  const folder = mkdtempSync(join(tmpdir(), 'massassign-docs-'));
+  const folder = scratchDir('massassign-docs-');
   try {
     writeFileSync(join(folder, 'app.py'), source);
     const result = await scan({ path: folder });

@@ -4,16 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scan } from '../src/scan.js';
 import { allRules } from '../src/rules/index.js';
 import type { Finding } from '../src/result.js';
 import { runCli } from './fixtures/cli/run-cli.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const work = mkdtempSync(join(tmpdir(), 'massassign-fix-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('massassign-fix-');
 
 const applicable = (f: Finding) => f.fix !== undefined && f.fix.applicability !== 'display-only';
 /** A finding across edits that move lines: rule, file and fields. */

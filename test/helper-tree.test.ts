@@ -2,11 +2,11 @@
 // paths; summaries keep each sink once. The leaf writes are shared by two routes, so each route gets one
 // finding per rule at its own call, with every leaf write it reaches as a related location.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scan } from '../src/index.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const LEVELS = 7;
 
@@ -48,7 +48,7 @@ def second(user_id):
 `;
 
 test('a seven-level tree of shared helpers gives one finding per route and rule, naming every leaf write', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'massassign-tree-'));
+  const root = scratchDir('massassign-tree-');
   writeFileSync(join(root, 'app.py'), APP);
   writeFileSync(join(root, 'helpers.py'), helperTree());
   const result = await scan({ path: root });

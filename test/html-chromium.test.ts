@@ -2,18 +2,18 @@
 // table, highlighted fields and trace render, no request leaves the page, and a screenshot is saved.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { renderHtml } from '../src/reporters/html.js';
 import { sampleExcerpts, sampleResult } from './fixtures/sample-result.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 test('the sample HTML report renders offline in Chromium', { timeout: 30_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'massassign-html-'));
+  const dir = scratchDir('massassign-html-');
   const file = join(dir, 'report.html');
   writeFileSync(file, renderHtml(sampleResult, { color: false, excerpts: sampleExcerpts }));
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
@@ -74,7 +74,7 @@ test('the sample HTML report renders offline in Chromium', { timeout: 30_000 }, 
 const provenance = { date: '2026-12-02T19:00:00.000Z', version: '0.1.0', commit: '0123456789abcdef0123', settings: ['severity=medium', 'exclude=tests/**'] };
 
 test('at 1400 and 390 px, light and dark, the report fits its width, folds findings and shows provenance', { timeout: 60_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'massassign-html-'));
+  const dir = scratchDir('massassign-html-');
   const file = join(dir, 'report.html');
   const [first, ...rest] = sampleResult.findings;
   const result = { ...sampleResult, findings: rest, suppressed: [first!] };

@@ -2,13 +2,13 @@
 // each with their own roots, and a project folder named like a library (`flask/`, `sqlalchemy/`) never captures
 // that library's imports elsewhere in the scan.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scan } from '../src/index.js';
 import { ModuleResolver, type ModuleName } from '../src/semantic/resolve.js';
 import { moduleNameOf } from '../src/files.js';
+import { scratchDir } from './helpers/scratch.js';
 
 /** A Flask app whose route hands the request body to `apply`, imported from `helpersModule`. */
 const app = (helpersModule: string) => `from flask import Flask, request
@@ -33,7 +33,7 @@ const WRITES_ALL = 'def apply(target, data):\n    for k, v in data.items():\n   
 const WRITES_NOTHING = 'def apply(target, data):\n    return None\n';
 
 function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'massassign-imports-'));
+  const root = scratchDir('massassign-imports-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);

@@ -2,15 +2,15 @@
 // listed in errors, and the report still comes out (here under a 100 MB heap, in a child process).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { scratchDir } from './helpers/scratch.js';
 
 const HELPERS = 150;
 
 function bigProject(): string {
-  const root = mkdtempSync(join(tmpdir(), 'massassign-ceiling-'));
+  const root = scratchDir('massassign-ceiling-');
   const imports = Array.from({ length: HELPERS }, (_, i) => `import helper_${i}`).join('\n');
   const calls = Array.from({ length: HELPERS }, (_, i) => `    helper_${i}.apply(user, data)`).join('\n');
   writeFileSync(join(root, 'app.py'), `from flask import Flask, request\n${imports}\napp = Flask(__name__)\n\n@app.post("/u")\ndef update():\n    user = object()\n    data = request.get_json()\n${calls}\n    return "ok"\n`);

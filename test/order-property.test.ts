@@ -2,10 +2,9 @@
 // top-level functions of each module, permuting the order the analysis meets files in, and scanning a
 // parent folder that holds it beside another project all give the same findings.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { analyze } from '../src/analysis/analyze.js';
 import { findPythonFiles, moduleNameOf } from '../src/files.js';
 import { entryCodeTest } from '../src/frameworks/flask/request.js';
@@ -15,10 +14,10 @@ import { parsePython } from '../src/python/parse.js';
 import { lineStartsOf } from '../src/python/positions.js';
 import type { ModuleIR } from '../src/python/ir.js';
 import type { Finding } from '../src/result.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
-const work = mkdtempSync(join(tmpdir(), 'massassign-order-'));
-after(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('massassign-order-');
 
 /** A deterministic shuffle (mulberry32), so a failure is reproducible from the seed. */
 function shuffled<T>(items: T[], seed: number): T[] {

@@ -1,13 +1,13 @@
 // Parts of a scan: modules that import each other (or share a top-level folder, or a connexion app's import root)
 // stay together; projects side by side fall apart. A changed file re-analyses only its own part.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { moduleNameOf } from '../src/files.js';
 import { partition, partitionFacts } from '../src/semantic/partition.js';
 import { scan } from '../src/scan.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const parts = (files: Record<string, string>) =>
   partition(Object.entries(files).map(([path, source]) => ({ path, ...partitionFacts(source), ...moduleNameOf(path) }))).map((part) => part.map((f) => f.path));
@@ -42,7 +42,7 @@ test('a connexion app keeps every module in and below its folder, which it reach
 });
 
 test('a changed file re-analyses only its own part: the other parts come from the cache', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'massassign-parts-'));
+  const root = scratchDir('massassign-parts-');
   const rules = join(import.meta.dirname, 'fixtures', 'rules');
   const projects = readdirSync(rules, { withFileTypes: true }).filter((e) => e.isDirectory()).slice(0, 4).map((e) => e.name);
   for (const name of projects) cpSync(join(rules, name), join(root, name), { recursive: true });

@@ -3,14 +3,13 @@
 // fixed twin gives nothing; dumps unchanged.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFlask, type FlaskServer } from './helpers/flask-server.js';
 import { runInProcess } from './helpers/in-process.js';
 import type { ProbeReport } from '../src/probe/index.js';
 import type { ScanResult } from '../src/result.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const twin = (name: string) => fileURLToPath(new URL(`../examples/${name}/`, import.meta.url));
 const KEY = 'demo-key';
@@ -19,7 +18,7 @@ const servers = new Map<string, Promise<FlaskServer>>();
 after(async () => {
   for (const server of servers.values()) await (await server).stop();
 });
-const journals = mkdtempSync(join(tmpdir(), 'massassign-journal-'));
+const journals = scratchDir('massassign-journal-');
 
 async function probeTwin(name: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   if (!servers.has(name)) servers.set(name, startFlask(`${twin(name)}app.py`));

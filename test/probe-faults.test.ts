@@ -5,18 +5,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInProcess } from './helpers/in-process.js';
 import type { ProbeReport } from '../src/probe/index.js';
+import { scratchDir } from './helpers/scratch.js';
 
 type Row = { id: number; name: string; is_admin: boolean };
 type Fault = 'location-collection' | 'location-other' | 'upsert' | 'trickle' | 'endless' | 'flaky' | 'drop' | 'slow' | 'none';
 
 const state = { fault: 'none' as Fault, rows: new Map<number, Row>(), nextId: 3, created: [] as number[], deleted: [] as number[], writes: 0 };
 const initial = (): Map<number, Row> => new Map([[1, { id: 1, name: 'alpha', is_admin: false }], [2, { id: 2, name: 'beta', is_admin: false }]]);
-const dir = mkdtempSync(join(tmpdir(), 'massassign-faults-'));
+const dir = scratchDir('massassign-faults-');
 let server: Server;
 let url = '';
 

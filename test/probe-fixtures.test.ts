@@ -2,13 +2,13 @@
 // the safe ones, the key in a header, an Authorization header or the query, and the database byte-identical after.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFlask, type FlaskServer } from './helpers/flask-server.js';
 import { runInProcess } from './helpers/in-process.js';
 import type { ProbeReport } from '../src/probe/index.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const APP = fileURLToPath(new URL('fixtures/apps/accounts/app.py', import.meta.url));
 const SOURCE = fileURLToPath(new URL('fixtures/apps/accounts/', import.meta.url));
@@ -26,7 +26,7 @@ const servers = new Map<string, Promise<FlaskServer>>();
 after(async () => {
   for (const server of servers.values()) await (await server).stop();
 });
-const journals = mkdtempSync(join(tmpdir(), 'massassign-journal-'));
+const journals = scratchDir('massassign-journal-');
 
 /** Probes the shared app with `args`, checks the database dump is unchanged and the key never printed. */
 async function probeApp(keyMode: string, args: string[], timestampsMove = false): Promise<{ report: ProbeReport; code: number; server: FlaskServer }> {

@@ -4,14 +4,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInProcess } from './helpers/in-process.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const SOURCE = fileURLToPath(new URL('../examples/vulnerable/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'massassign-secrets-'));
+const dir = scratchDir('massassign-secrets-');
 let server: Server;
 let port = 0;
 

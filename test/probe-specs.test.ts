@@ -3,17 +3,16 @@
 // update and on the probe's own creates, twice over with no collision, and the dump identical after each run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFlask, type FlaskServer } from './helpers/flask-server.js';
 import { runInProcess } from './helpers/in-process.js';
 import type { ProbeReport } from '../src/probe/index.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const APP = fileURLToPath(new URL('fixtures/apps/specs/app.py', import.meta.url));
 const SPEC = fileURLToPath(new URL('fixtures/apps/specs/openapi.yaml', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'massassign-specs-'));
+const dir = scratchDir('massassign-specs-');
 let server: FlaskServer;
 before(async () => {
   server = await startFlask(APP);

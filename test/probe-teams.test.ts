@@ -5,19 +5,19 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFlask, type FlaskServer } from './helpers/flask-server.js';
 import { runInProcess } from './helpers/in-process.js';
 import type { ProbeReport } from '../src/probe/index.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const APP = fileURLToPath(new URL('fixtures/apps/teams/app.py', import.meta.url));
 const SOURCE = fileURLToPath(new URL('fixtures/apps/teams/', import.meta.url));
 const KEY = 'team-key-3c1d';
-const dir = mkdtempSync(join(tmpdir(), 'massassign-teams-'));
+const dir = scratchDir('massassign-teams-');
 const SLOW = join(dir, 'slow');
 
 const servers = new Map<string, Promise<FlaskServer>>();

@@ -2,8 +2,7 @@
 // and how endpoint results mark static findings for `scan --probe`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalRoute, collectionBefore, fillFirst, itemRouteOf, parseEndpoint } from '../src/probe/routes.js';
@@ -18,6 +17,7 @@ import { whyNotProbed } from '../src/probe/fields.js';
 import { annotateFindings } from '../src/probe/annotate.js';
 import type { EndpointResult } from '../src/probe/endpoint.js';
 import { sampleResult } from './fixtures/sample-result.js';
+import { scratchDir } from './helpers/scratch.js';
 
 test('routes: Flask and OpenAPI parameters become one form, filled left to right', () => {
   assert.equal(canonicalRoute('/devices/<int:device_id>/logs/'), '/devices/{device_id}/logs/', 'a trailing slash is kept: Flask routes are byte-exact');
@@ -71,7 +71,7 @@ test('OpenAPI 3 and Swagger 2: readOnly and response-only properties, required b
   const three = readOpenApi(fileURLToPath(new URL('fixtures/apps/accounts/openapi.json', import.meta.url)));
   assert.deepEqual(three.writes, [{ method: 'PATCH', route: '/account', candidates: ['id', 'is_admin', 'credit_limit'], required: {}, accepts: ['name', 'email'] }]);
   assert.deepEqual(three.reads, ['/account']);
-  const dir = mkdtempSync(join(tmpdir(), 'massassign-openapi-'));
+  const dir = scratchDir('massassign-openapi-');
   const two = join(dir, 'swagger.json');
   writeFileSync(two, JSON.stringify({
     swagger: '2.0',
@@ -167,7 +167,7 @@ test('scan --probe marks each finding from the endpoint results', () => {
 });
 
 test('the journal: intents, then what each created and whether it was put back; a torn last line is ignored', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'massassign-journal-'));
+  const dir = scratchDir('massassign-journal-');
   const file = join(dir, 'nested', 'j.jsonl');
   const callers = new Redactor();
   callers.add('caller-key');

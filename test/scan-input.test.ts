@@ -1,13 +1,14 @@
 // Bad input never stops a scan or prints a stack trace: unreadable, binary, broken and deeply nested files
 // are reported one line each and the rest is analysed; a missing path is a one-line error and exit 2.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scan } from '../src/index.js';
 import { entryCodeTest } from '../src/frameworks/flask/request.js';
 import { runCli } from './fixtures/cli/run-cli.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const VULNERABLE = `from flask import Flask, request
 from flask_sqlalchemy import SQLAlchemy
@@ -28,7 +29,7 @@ def update(user_id):
 `;
 
 function project(files: Record<string, string | Buffer>): string {
-  const root = mkdtempSync(join(tmpdir(), 'massassign-input-'));
+  const root = scratchDir('massassign-input-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);

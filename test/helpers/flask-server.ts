@@ -2,10 +2,10 @@
 // so no other process can take it in between), with a fresh SQLite file; waits until it answers, and stops its whole
 // process group by PID on teardown, also when a test fails or the run is cut short.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { scratchDir } from './scratch.js';
 
 export interface FlaskServer {
   url: string;
@@ -37,7 +37,7 @@ async function answers(url: string): Promise<boolean> {
 
 /** Runs `app.py` with PORT=0 and DATABASE set (plus `env`), resolving once the port it names answers. */
 export async function startFlask(app: string, env: Record<string, string> = {}): Promise<FlaskServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'massassign-probe-'));
+  const dir = scratchDir('massassign-probe-');
   const database = join(dir, 'app.sqlite');
   const child = spawn('/usr/bin/python3', [app], { env: { ...process.env, ...env, PORT: '0', DATABASE: database, PYTHONDONTWRITEBYTECODE: '1' }, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
