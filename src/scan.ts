@@ -70,7 +70,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (files.length === 0) errors.push({ path: '.', message: 'no Python files found' });
     // a large scan is planned on a thread of its own; not when an earlier scan's results may answer this one: this
     // thread reads as fast, and no analysis may follow
-    if (workers > 1 && files.length >= PLAN_ON_A_THREAD_FROM_FILES && !cache?.hasResults()) threads = new ScanThreads(workers, true);
+    if (workers > 1 && files.length >= PLAN_ON_A_THREAD_FROM_FILES && !cache?.hasResults()) {
+      threads = new ScanThreads(workers, true);
+      // meanwhile this thread loads the analyser: a plan with one part to analyse (one app) is analysed here; a
+      // failure to load shows where the analyser is awaited
+      void import('./scan-part.js').catch(() => undefined);
+    }
     const stamp = toolStamp();
     const planOptions = { extraSources: options.extraSources };
     // planned on a thread, or read here and cut into parts only if the cache has no answer
@@ -134,8 +139,8 @@ async function scanParts(root: string, parts: ScanFile[][], options: ScanOptions
       if (!started) await threads.close();
     }
   } else if (missing.length > 0) {
-    // analysed here: the threads started for the parts go first, and the analyser is loaded only now (a scan
-    // answered from the cache, or analysed on threads, never loads it on this thread)
+    // analysed here, with the analyser loaded while a thread planned or only now (a scan answered from the cache
+    // never loads it)
     await started?.close();
     const { scanPart } = await import('./scan-part.js');
     for (const i of missing) {

@@ -1,6 +1,6 @@
 // Startup loads only what the command uses: the command line reaches the analyser (and the parser under it) through
-// a dynamic import, made by a scan that analyses on this thread, so `--version`, `rules`, a scan answered from the
-// cache and the main thread of a scan analysed on threads never load it.
+// a dynamic import, made by a scan that will analyse (on this thread, or while a thread plans a large one), so
+// `--version`, `rules` and a scan answered from the cache never load it.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

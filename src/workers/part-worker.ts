@@ -1,6 +1,6 @@
 // A scan thread (part-pool.ts): plans a scan when asked (reading every file here, not on the main thread), and
-// scans the parts it is sent (lowering them here), answering with plain data. The analyser is loaded when asked
-// to or at the first part: planning does not need it.
+// scans the parts it is sent (lowering them here), answering with plain data. The analyser is loaded at the first
+// part: planning does not need it.
 import { parentPort } from 'node:worker_threads';
 import { ScanCache } from '../cache/cache.js';
 import type { ScanFile } from '../scan-file.js';
@@ -9,8 +9,6 @@ import { planScan, type PlanOptions, type ScanPlan } from '../scan-plan.js';
 
 export type ThreadJob =
   | { kind: 'plan'; root: string; paths: string[]; options: PlanOptions; stamp: string }
-  /** Load the analyser now, while another thread plans. */
-  | { kind: 'load' }
   /** `root`: what the files' paths are relative to; `cacheRoot`: the scan root whose cache holds lowered files. */
   | { kind: 'part'; id: number; root: string; files: ScanFile[]; options: PartOptions; cacheRoot?: string };
 
@@ -24,9 +22,7 @@ const loadAnalyser = () => (analyser ??= import('../scan-part.js'));
 const reply = (message: ThreadReply) => parentPort!.postMessage(message);
 
 parentPort!.on('message', (job: ThreadJob) => {
-  if (job.kind === 'load') {
-    void loadAnalyser();
-  } else if (job.kind === 'plan') {
+  if (job.kind === 'plan') {
     const progress = (done: number, total: number) => { if (done % PROGRESS_EVERY === 0 || done === total) reply({ progress: [done, total] }); };
     reply({ plan: planScan(job.root, job.paths, job.options, job.stamp, progress) });
   } else {
