@@ -8,11 +8,11 @@ import type { ClassInfo, ProjectIndex } from '../semantic/project.js';
 const NO_PATHS: readonly string[] = Object.freeze([]);
 
 /**
- * Whether some module of the project spells `name` in its text. An outside path starts with a module an import
- * statement names, so a library no module spells is in no value: its model has nothing to look for.
+ * Whether some module of the project spells one of `names` in its text. An outside path starts with a module an
+ * import statement names, so a library no module spells is in no value: its model has nothing to look for.
  */
-export function projectSpells(project: ProjectIndex, name: string): boolean {
-  for (const module of project.modules.values()) if (module.source.includes(name)) return true;
+export function projectSpells(project: ProjectIndex, ...names: string[]): boolean {
+  for (const module of project.modules.values()) if (names.some((name) => module.source.includes(name))) return true;
   return false;
 }
 

@@ -30,7 +30,7 @@ const HTTP_AUTH_MEMBERS = new Set(['current_user', 'verify_token', 'verify_passw
 const LOADER_TEXT = /@[\w.]+\.(user_loader|request_loader|user_lookup_loader|verify_token|verify_password)\b/;
 
 export function authUsersModel(engine: Engine): LibraryModel {
-  if (!PACKAGES.some((pkg) => projectSpells(engine.project, pkg))) return { name: 'auth-users' };
+  if (!projectSpells(engine.project, ...PACKAGES)) return { name: 'auth-users' };
   let loaders: Map<UserSource, FunctionInfo[]> | undefined;
   const loadersOf = (source: UserSource): FunctionInfo[] => {
     loaders ??= findLoaders(engine);

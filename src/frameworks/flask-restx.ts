@@ -26,7 +26,7 @@ interface RestxModel {
 }
 
 export function flaskRestxModel(engine: Engine): LibraryModel {
-  if (!RESTX.some((pkg) => projectSpells(engine.project, pkg))) return { name: 'flask-restx' };
+  if (!projectSpells(engine.project, ...RESTX)) return { name: 'flask-restx' };
   return {
     name: 'flask-restx',
     call(site) {

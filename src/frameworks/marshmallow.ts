@@ -83,8 +83,7 @@ export class MarshmallowSchemas {
 
 export function marshmallowModel(engine: Engine, schemas: MarshmallowSchemas): LibraryModel {
   // schema bases name the package, or a `Marshmallow()` extension object
-  const spelled = ['marshmallow', 'Marshmallow'].some((name) => projectSpells(engine.project, name));
-  if (!spelled) return { name: 'marshmallow' };
+  if (!projectSpells(engine.project, 'marshmallow', 'Marshmallow')) return { name: 'marshmallow' };
   return {
     name: 'marshmallow',
     call(site) {
